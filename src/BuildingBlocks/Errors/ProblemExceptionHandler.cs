@@ -1,0 +1,53 @@
+using System.Text.Json;
+using JasperFx;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace VssId.BuildingBlocks.Errors;
+
+/// <summary>
+/// The one place exceptions become answers. Known problems keep their status; anything else is a 500
+/// that shows only the trace id, so no internal detail (or personal data in a message) leaves the server.
+/// </summary>
+public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        switch (exception)
+        {
+            case ValidationProblemException validation:
+                await ProblemWriter.WriteAsync(httpContext, validation.Type, validation.Detail, validation.Errors);
+                return true;
+            case ProblemException problem:
+                await ProblemWriter.WriteAsync(httpContext, problem.Type, problem.Detail);
+                return true;
+            case BadHttpRequestException bad:
+                await ProblemWriter.WriteAsync(httpContext, bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => CommonProblems.TooLarge,
+                    StatusCodes.Status415UnsupportedMediaType => CommonProblems.UnsupportedMediaType,
+                    _ => CommonProblems.Malformed,
+                });
+                return true;
+            case JsonException:
+                await ProblemWriter.WriteAsync(httpContext, CommonProblems.Malformed);
+                return true;
+            case ConcurrencyException:
+                await ProblemWriter.WriteAsync(httpContext, CommonProblems.Conflict);
+                return true;
+            case NpgsqlException or TimeoutException when !httpContext.RequestAborted.IsCancellationRequested:
+                logger.LogError(exception, "Database unavailable while handling {Method} {Path}",
+                    httpContext.Request.Method, httpContext.Request.Path);
+                httpContext.Response.Headers.RetryAfter = "5";
+                await ProblemWriter.WriteAsync(httpContext, CommonProblems.Unavailable);
+                return true;
+            default:
+                logger.LogError(exception, "Unhandled exception on {Method} {Path}",
+                    httpContext.Request.Method, httpContext.Request.Path);
+                await ProblemWriter.WriteAsync(httpContext, CommonProblems.Unexpected);
+                return true;
+        }
+    }
+}

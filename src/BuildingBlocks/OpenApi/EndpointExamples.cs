@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace VssId.BuildingBlocks.OpenApi;
+
+/// <summary>An example body shown in Swagger for one status code of an endpoint.</summary>
+public sealed record ResponseExample(int StatusCode, object Example);
+
+/// <summary>An example request body shown in Swagger.</summary>
+public sealed record RequestExample(object Example);
+
+/// <summary>Attaches Swagger examples to minimal-API endpoints.</summary>
+public static class EndpointExampleExtensions
+{
+    /// <summary>Shows <paramref name="example"/> as the body of the <paramref name="statusCode"/> answer.</summary>
+    public static TBuilder WithResponseExample<TBuilder>(this TBuilder builder, int statusCode, object example)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ResponseExample(statusCode, example));
+
+    /// <summary>Shows <paramref name="example"/> as the request body.</summary>
+    public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, object example)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestExample(example));
+}

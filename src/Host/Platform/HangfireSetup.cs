@@ -1,0 +1,78 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using VssId.Host.Database;
+
+namespace VssId.Host.Platform;
+
+/// <summary>Hangfire on the process's PostgreSQL (schema <c>hangfire</c>), its server in the worker role.</summary>
+public static class HangfireSetup
+{
+    public static IServiceCollection AddVssIdHangfire(this IServiceCollection services, IConfiguration configuration, HostRoles roles)
+    {
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                // A job should start within a second of being enqueued; LISTEN/NOTIFY wakes the
+                // workers, and the poll interval bounds the wait if a notification is missed.
+                EnableLongPolling = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:QueuePollIntervalMs", 500)),
+                EnableTransactionScopeEnlistment = true,
+            }));
+        if (roles.Worker)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Max(2, Environment.ProcessorCount * 2));
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+        services.AddHealthChecks().AddCheck<HangfireHealthCheck>("hangfire", tags: ["ready"]);
+        return services;
+    }
+
+    public static void MapVssIdHangfireDashboard(this WebApplication app) =>
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new DashboardAuthorization(app.Environment.IsDevelopment())],
+            DashboardTitle = "VssId jobs",
+        });
+
+    /// <summary>Open in Development; elsewhere only for an authenticated user with the <c>admin</c> role.</summary>
+    private sealed class DashboardAuthorization(bool development) : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context)
+        {
+            if (development)
+            {
+                return true;
+            }
+            var user = context.GetHttpContext().User;
+            return user.Identity?.IsAuthenticated == true && user.IsInRole("admin");
+        }
+    }
+
+    /// <summary>Ready when Hangfire's storage answers a query.</summary>
+    private sealed class HangfireHealthCheck(JobStorage storage) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var servers = storage.GetMonitoringApi().Servers().Count;
+                return Task.FromResult(HealthCheckResult.Healthy($"{servers} Hangfire server(s)"));
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy("Hangfire storage unavailable", ex));
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Npgsql;
+
+namespace VssId.Host.Platform;
+
+/// <summary>One Marten store for every module: events in schema <c>events</c>, documents in each module's schema.</summary>
+public static class MartenSetup
+{
+    public static IServiceCollection AddVssIdMarten(this IServiceCollection services, IConfiguration configuration, HostRoles roles)
+    {
+        var marten = services.AddMarten(options =>
+            {
+                options.DatabaseSchemaName = "marten";
+                options.Events.DatabaseSchemaName = "events";
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                // An integration event that cannot be delivered stops its relay until it can: skipping
+                // it would lose a message another module depends on.
+                options.Projections.Errors.SkipApplyErrors = false;
+                foreach (var module in VssIdModules.All)
+                {
+                    module.ConfigureMarten(options);
+                }
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+        if (roles.Worker)
+        {
+            // HotCold: with several worker processes exactly one runs the daemon, elected by an advisory lock.
+            marten.AddAsyncDaemon(configuration.GetValue("Marten:DaemonMode", DaemonMode.HotCold));
+        }
+        return services;
+    }
+}

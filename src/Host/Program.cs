@@ -1,0 +1,109 @@
+using Mediator;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Npgsql;
+using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Mediator;
+using VssId.BuildingBlocks.Modules;
+using VssId.Host.Database;
+using VssId.Host.OpenApi;
+using VssId.Host.Platform;
+
+var builder = WebApplication.CreateBuilder(args);
+var roles = HostRoles.From(builder.Configuration);
+
+builder.Logging.ClearProviders();
+if (builder.Environment.IsDevelopment())
+{
+    builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+}
+else
+{
+    builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+}
+
+var services = builder.Services;
+services.Configure<EmbeddedDatabaseOptions>(builder.Configuration.GetSection("EmbeddedDatabase"));
+services.AddSingleton<DatabaseConnection>();
+// One data source for the whole process: Marten, Hangfire and the health checks share its pool, which
+// also lets a Marten save and a Hangfire enqueue commit in one TransactionScope without 2PC.
+services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseConnection>().ConnectionString)
+{
+    ConnectionStringBuilder = { ApplicationName = $"vssid-{roles}", Enlist = true },
+}.Build());
+
+services.AddVssIdMarten(builder.Configuration, roles);
+services.AddVssIdHangfire(builder.Configuration, roles);
+services.AddHealthChecks().AddNpgSql(tags: ["ready"]);
+
+services.AddMediator((MediatorOptions options) =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    options.Assemblies =
+    [
+        typeof(VssId.Modules.Reference.ReferenceModule),
+        typeof(VssId.Modules.Registration.RegistrationModule),
+        typeof(VssId.Modules.GuardianEnrollment.GuardianEnrollmentModule),
+        typeof(VssId.Modules.Approval.ApprovalModule),
+        typeof(VssId.Modules.Credentials.CredentialsModule),
+    ];
+    options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+});
+foreach (var module in VssIdModules.All)
+{
+    module.AddServices(services, builder.Configuration);
+}
+
+services.AddProblemDetails();
+services.AddExceptionHandler<ProblemExceptionHandler>();
+// Malformed JSON and wrong types reach the exception handler, which answers a 400 problem.
+services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+if (roles.Api)
+{
+    services.AddVssIdSwagger();
+}
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+// Answers without a body (unknown route, wrong method) become problems too.
+app.UseStatusCodePages(async context =>
+{
+    var http = context.HttpContext;
+    var type = http.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => CommonProblems.NotFound,
+        StatusCodes.Status405MethodNotAllowed => CommonProblems.MethodNotAllowed,
+        StatusCodes.Status401Unauthorized => CommonProblems.Unauthorized,
+        StatusCodes.Status403Forbidden => CommonProblems.Forbidden,
+        StatusCodes.Status415UnsupportedMediaType => CommonProblems.UnsupportedMediaType,
+        StatusCodes.Status413PayloadTooLarge => CommonProblems.TooLarge,
+        StatusCodes.Status400BadRequest => CommonProblems.Malformed,
+        _ => null,
+    };
+    if (type is not null)
+    {
+        await ProblemWriter.WriteAsync(http, type);
+    }
+});
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions
+{
+    Predicate = check => check.Tags.Contains("ready"),
+    ResponseWriter = HealthResponse.WriteAsync,
+});
+
+if (roles.Api)
+{
+    app.MapVssIdSwagger();
+    app.MapVssIdHangfireDashboard();
+    app.MapModuleEndpoints();
+}
+
+app.Logger.LogInformation("VssId Host starting as {Roles} in {Environment}", roles, app.Environment.EnvironmentName);
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;
