@@ -18,6 +18,7 @@ public sealed class LocalPostgresCluster
     private readonly string _dataDirectory;
     private readonly string _binDirectory;
     private readonly bool _durable;
+    private readonly int? _maxConnections;
 
     /// <param name="dataDirectory">Where the cluster lives; created on first start.</param>
     /// <param name="binDirectory">The folder holding initdb and pg_ctl.</param>
@@ -25,8 +26,10 @@ public sealed class LocalPostgresCluster
     /// True keeps PostgreSQL's durability settings (fsync, synchronous_commit, full_page_writes), so an
     /// answered write is on disk; only throwaway test clusters pass false.
     /// </param>
-    public LocalPostgresCluster(string dataDirectory, string binDirectory, bool durable)
+    /// <param name="maxConnections">PostgreSQL's max_connections, when the default 100 is not enough.</param>
+    public LocalPostgresCluster(string dataDirectory, string binDirectory, bool durable, int? maxConnections = null)
     {
+        _maxConnections = maxConnections;
         _dataDirectory = Path.GetFullPath(dataDirectory);
         _binDirectory = binDirectory;
         _durable = durable;
@@ -137,6 +140,10 @@ public sealed class LocalPostgresCluster
     private async Task StartAsync(int port, CancellationToken cancellationToken)
     {
         var options = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''";
+        if (_maxConnections is { } max)
+        {
+            options += $" -c max_connections={max}";
+        }
         if (!_durable)
         {
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";

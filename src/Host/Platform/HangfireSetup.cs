@@ -12,11 +12,11 @@ public static class HangfireSetup
 {
     public static IServiceCollection AddVssIdHangfire(this IServiceCollection services, IConfiguration configuration, HostRoles roles)
     {
-        services.AddHangfire((sp, config) => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())), new PostgreSqlStorageOptions
+        // The storage is a DI singleton over the process's data source rather than Hangfire's static
+        // JobStorage.Current, so several hosts in one process (the tests) never share a storage.
+        services.AddSingleton<JobStorage>(sp => new PostgreSqlStorage(
+            new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>()),
+            new PostgreSqlStorageOptions
             {
                 SchemaName = "hangfire",
                 PrepareSchemaIfNecessary = true,
@@ -26,6 +26,10 @@ public static class HangfireSetup
                 QueuePollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:QueuePollIntervalMs", 500)),
                 EnableTransactionScopeEnlistment = true,
             }));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         if (roles.Worker)
         {
             services.AddHangfireServer(o =>

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace VssId.Tests.Infrastructure;
+
+/// <summary>How a test wants the Host started.</summary>
+public sealed record VssIdAppOptions
+{
+    public string Roles { get; init; } = "api,worker";
+    public string Environment { get; init; } = "Development";
+    public Action<IServiceCollection>? Services { get; init; }
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+}
+
+/// <summary>The real Host (Program) over its real PostgreSQL database, in memory over HTTP.</summary>
+public sealed class VssIdApp(string connectionString, VssIdAppOptions? options = null) : WebApplicationFactory<Program>
+{
+    private readonly VssIdAppOptions _options = options ?? new VssIdAppOptions();
+
+    public string ConnectionString { get; } = connectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_options.Environment);
+        // UseSetting (not ConfigureAppConfiguration) so Program sees them before Build().
+        builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
+        builder.UseSetting("Host:Roles", _options.Roles);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _options.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (_options.Services is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
+    }
+}
+
+/// <summary>A database of its own and a Host over it, shared by the tests of one class.</summary>
+public class VssIdFixture : IAsyncLifetime
+{
+    private VssIdApp? _app;
+
+    public VssIdApp App => _app ?? throw new InvalidOperationException("Fixture not initialised.");
+
+    public string ConnectionString { get; private set; } = "";
+
+    protected virtual VssIdAppOptions Options => new();
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync();
+        _app = new VssIdApp(ConnectionString, Options);
+        _ = _app.Server; // start now, not in the first test
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
