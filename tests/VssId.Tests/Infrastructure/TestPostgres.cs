@@ -83,6 +83,7 @@ public static class TestPostgres
         }
         var binaries = LocalPostgresCluster.FindBinDirectory()
             ?? throw new InvalidOperationException("No Docker engine and no PostgreSQL server binaries: run ./test.sh, which installs them.");
+        RemoveStaleClusters();
         // Under /tmp, which the postgres user can reach even when the repository sits in a private home.
         var directory = Path.Combine(Path.GetTempPath(), $"vssid-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
@@ -99,11 +100,39 @@ public static class TestPostgres
             {
                 Directory.Delete(directory, recursive: true);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // A leftover folder under /tmp is harmless; the next boot clears it.
+                // A leftover is removed by the next run (RemoveStaleClusters).
             }
         };
         return connectionString;
+    }
+
+    // Clusters of earlier runs whose test process is gone (killed before its exit handler ran).
+    private static void RemoveStaleClusters()
+    {
+        foreach (var stale in Directory.GetDirectories(Path.GetTempPath(), "vssid-tests-*"))
+        {
+            var parts = Path.GetFileName(stale).Split('-');
+            if (parts.Length < 3 || !int.TryParse(parts[2], out var pid) || Directory.Exists($"/proc/{pid}"))
+            {
+                continue;
+            }
+            try
+            {
+                var postmaster = Path.Combine(stale, "cluster", "postmaster.pid");
+                if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).First(), out var serverPid))
+                {
+                    using var orphan = System.Diagnostics.Process.GetProcessById(serverPid);
+                    orphan.Kill();
+                    orphan.WaitForExit(5000);
+                }
+                Directory.Delete(stale, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                // Still in use or not ours; leave it.
+            }
+        }
     }
 }

@@ -1,0 +1,61 @@
+using System.Net;
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using VssId.Host.Platform;
+using VssId.Tests.Infrastructure;
+
+namespace VssId.Tests.Platform;
+
+public sealed class HostRoleTests
+{
+    [Theory]
+    [InlineData(null, true, true)]
+    [InlineData("api,worker", true, true)]
+    [InlineData("api", true, false)]
+    [InlineData("Worker", false, true)]
+    [InlineData(" worker ; api ", true, true)]
+    public void Roles_come_from_configuration(string? value, bool api, bool worker)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Host:Roles"] = value }).Build();
+        Assert.Equal(new HostRoles(api, worker), HostRoles.From(configuration));
+    }
+
+    [Fact]
+    public void An_unknown_role_is_refused_at_start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Host:Roles"] = "api,scheduler" }).Build();
+        Assert.Contains("scheduler", Assert.Throws<InvalidOperationException>(() => HostRoles.From(configuration)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_api_role_maps_endpoints_and_runs_no_Hangfire_server()
+    {
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions { Roles = "api" });
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/reference/provinces", UriKind.Relative))).StatusCode);
+        Assert.DoesNotContain(app.Services.GetServices<IHostedService>(), s => s.GetType().FullName!.Contains("Hangfire", StringComparison.Ordinal));
+        Assert.Empty(app.Services.GetRequiredService<JobStorage>().GetMonitoringApi().Servers());
+    }
+
+    [Fact]
+    public async Task The_worker_role_runs_Hangfire_and_maps_no_API()
+    {
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions { Roles = "worker" });
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/v1/reference/provinces", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+        var storage = app.Services.GetRequiredService<JobStorage>();
+        await Eventually.True(() => Task.FromResult(storage.GetMonitoringApi().Servers().Count == 1), because: "the Hangfire server announces itself");
+    }
+
+    [Fact]
+    public async Task Outside_Development_the_Hangfire_dashboard_is_closed_to_anonymous_callers()
+    {
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions { Roles = "api", Environment = "Production" });
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/hangfire", UriKind.Relative))).StatusCode);
+    }
+}
