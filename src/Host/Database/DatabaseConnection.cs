@@ -8,6 +8,9 @@ public sealed class EmbeddedDatabaseOptions
     /// <summary>Where the private cluster lives; default <c>.data/postgres</c> beside VssId.sln.</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>The folder of initdb/pg_ctl; found automatically when not set.</summary>
+    public string? BinDirectory { get; set; }
+
     /// <summary>The database the Host uses inside it.</summary>
     public string Database { get; set; } = "vssid";
 }
@@ -30,7 +33,9 @@ public sealed class DatabaseConnection : IDisposable
             ConnectionString = configured;
             return;
         }
-        var binaries = LocalPostgresCluster.FindBinDirectory() ?? throw new InvalidOperationException(
+        var configuredBinaries = options.Value.BinDirectory;
+        var binaries = (configuredBinaries is null ? LocalPostgresCluster.FindBinDirectory()
+            : File.Exists(Path.Combine(configuredBinaries, "initdb")) ? configuredBinaries : null) ?? throw new InvalidOperationException(
             "No ConnectionStrings:Postgres is configured and no PostgreSQL server binaries were found for the embedded " +
             "default database. Install them (Debian/Ubuntu: `sudo apt-get install postgresql`; ./run.sh does this) " +
             "or set ConnectionStrings__Postgres to a server of your own.");

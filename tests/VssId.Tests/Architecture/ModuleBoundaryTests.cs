@@ -1,0 +1,95 @@
+using System.Reflection;
+using NetArchTest.Rules;
+using VssId.BuildingBlocks.Modules;
+using VssId.Host.Platform;
+
+namespace VssId.Tests.Architecture;
+
+/// <summary>The modular monolith's rules, checked on the compiled assemblies.</summary>
+public sealed class ModuleBoundaryTests
+{
+    private static readonly Assembly[] ModuleAssemblies = VssIdModules.All.Select(m => m.GetType().Assembly).ToArray();
+
+    private static readonly Assembly[] ContractAssemblies = ModuleAssemblies
+        .Select(a => Assembly.Load(a.GetName().Name + ".Contracts"))
+        .ToArray();
+
+    public static TheoryData<string> Modules => new(ModuleAssemblies.Select(a => a.GetName().Name!));
+
+    public static TheoryData<string> Contracts => new(ContractAssemblies.Select(a => a.GetName().Name!));
+
+    [Fact]
+    public void Every_module_has_its_contracts_assembly() =>
+        Assert.Equal(5, ContractAssemblies.Length);
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void A_module_references_only_BuildingBlocks_and_contracts(string module)
+    {
+        var references = Assembly.Load(module).GetReferencedAssemblies()
+            .Select(r => r.Name!)
+            .Where(n => n.StartsWith("VssId.", StringComparison.Ordinal));
+        Assert.All(references, name => Assert.True(
+            name == "VssId.BuildingBlocks" || name.EndsWith(".Contracts", StringComparison.Ordinal),
+            $"{module} references {name}: other modules are reachable only through their Contracts"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void A_module_uses_no_other_modules_internals(string module)
+    {
+        var others = ModuleAssemblies.Select(a => a.GetName().Name!).Where(n => n != module)
+            .SelectMany(n => Types.InAssembly(Assembly.Load(n)).GetTypes().Select(t => t.ReflectionType.Namespace!))
+            .Where(ns => ns is not null && !ns.Contains(".Contracts", StringComparison.Ordinal))
+            .Distinct()
+            .ToArray();
+        var result = Types.InAssembly(Assembly.Load(module)).ShouldNot().HaveDependencyOnAny(others).GetResult();
+        Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? []));
+    }
+
+    [Theory]
+    [MemberData(nameof(Contracts))]
+    public void Contracts_hold_only_public_records_and_interfaces(string contracts)
+    {
+        var types = Assembly.Load(contracts).GetTypes().Where(t => !t.IsNested && !t.Name.StartsWith('<')).ToArray();
+        Assert.All(types, t =>
+        {
+            Assert.True(t.IsPublic, $"{t.FullName} must be public");
+            var isRecord = t.GetMethod("<Clone>$") is not null;
+            var isConstants = t is { IsAbstract: true, IsSealed: true } && t.GetFields().All(f => f.IsLiteral);
+            Assert.True(isRecord || t.IsInterface || isConstants, $"{t.FullName} must be a record, an interface or a class of constants");
+        });
+        var result = Types.InAssembly(Assembly.Load(contracts)).ShouldNot()
+            .HaveDependencyOnAny("Marten", "JasperFx", "Hangfire", "Microsoft.AspNetCore", "Npgsql", "VssId.BuildingBlocks", "VssId.Host")
+            .GetResult();
+        Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? []));
+    }
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Domain_code_has_no_ASP_NET_Marten_or_Hangfire_dependency(string module)
+    {
+        var result = Types.InAssembly(Assembly.Load(module))
+            .That().ResideInNamespaceContaining(".Domain")
+            .ShouldNot().HaveDependencyOnAny("Microsoft.AspNetCore", "Marten", "JasperFx", "Hangfire", "Npgsql", "Mediator")
+            .GetResult();
+        Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? []));
+    }
+
+    [Fact]
+    public void BuildingBlocks_knows_no_module() =>
+        Assert.DoesNotContain(typeof(IModule).Assembly.GetReferencedAssemblies(), r => r.Name!.StartsWith("VssId.Modules", StringComparison.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Handlers_and_endpoints_are_sealed(string module)
+    {
+        var result = Types.InAssembly(Assembly.Load(module))
+            .That().ImplementInterface(typeof(Mediator.IQueryHandler<,>))
+            .Or().ImplementInterface(typeof(Mediator.ICommandHandler<,>))
+            .Or().ImplementInterface<IEndpoint>()
+            .Should().BeSealed()
+            .GetResult();
+        Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? []));
+    }
+}
