@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against real PostgreSQL (Testcontainers when a Docker engine answers,
+# otherwise a throwaway local cluster). Installs what is missing first. Ends with one line
+# "tests: N passed, N failed, N skipped" and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+
+require_dotnet
+ensure_postgres
+if [ "$(id -u)" -eq 0 ]; then ensure_tool runuser util-linux; fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+started=$(date +%s)
+echo "==> dotnet build (Release)"
+dotnet build VssId.sln -c Release -nologo -v quiet -clp:NoSummary
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+echo "==> dotnet test"
+set +e
+dotnet test VssId.sln -c Release --no-build --nologo \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=minimal" --results-directory "$results"
+status=$?
+set -e
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx "$results"/*/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+echo "==> $(( $(date +%s) - started )) s"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then echo "No test ran." >&2; failed=1; fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
