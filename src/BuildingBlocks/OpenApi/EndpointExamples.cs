@@ -21,3 +21,15 @@ public static class EndpointExampleExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestExample(example));
 }
+
+/// <summary>A description and example for a query or route parameter shown in Swagger.</summary>
+public sealed record ParameterDoc(string Name, string Description, string Example);
+
+/// <summary>Attaches parameter documentation to minimal-API endpoints.</summary>
+public static class EndpointParameterExtensions
+{
+    /// <summary>Documents the parameter <paramref name="name"/>.</summary>
+    public static TBuilder WithParameter<TBuilder>(this TBuilder builder, string name, string description, string example)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ParameterDoc(name, description, example));
+}

@@ -74,6 +74,26 @@ public static class SwaggerSetup
                     }
                 }
             }
+            foreach (var doc in metadata.OfType<ParameterDoc>())
+            {
+                if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == doc.Name) is { } parameter)
+                {
+                    parameter.Description = doc.Description;
+                    parameter.Example = JsonValue.Create(doc.Example);
+                }
+            }
+            // Any endpoint may answer 500 (never with internal detail); say so and show its shape.
+            if (operation.Responses is { } responses && !responses.ContainsKey("500"))
+            {
+                responses["500"] = new OpenApiResponse
+                {
+                    Description = "Lỗi ngoài dự kiến · Unexpected error (problem with `traceId` only)",
+                    Content = new Dictionary<string, IOpenApiMediaType>
+                    {
+                        ["application/problem+json"] = new OpenApiMediaType { Example = ProblemExample("500") },
+                    },
+                };
+            }
             foreach (var (status, response) in operation.Responses ?? [])
             {
                 if (response.Content?.TryGetValue("application/problem+json", out var media) == true
@@ -97,6 +117,10 @@ public static class SwaggerSetup
             "404" => JsonNode.Parse("""
                 {"type":"urn:vssid:problem:reference.province_not_found","title":"Không tìm thấy tỉnh/thành phố với mã này trong danh mục.",
                  "status":404,"code":"reference.province_not_found","traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
+                """)!,
+            "500" => JsonNode.Parse("""
+                {"type":"urn:vssid:problem:server.unexpected","title":"Hệ thống gặp lỗi ngoài dự kiến. Vui lòng thử lại sau.",
+                 "status":500,"code":"server.unexpected","traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
                 """)!,
             _ => JsonNode.Parse($$"""
                 {"type":"urn:vssid:problem:…","title":"…","status":{{status}},"code":"…","traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}

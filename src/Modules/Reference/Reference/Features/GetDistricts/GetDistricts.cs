@@ -32,6 +32,7 @@ internal sealed class GetDistrictsEndpoint : IEndpoint
                 TypedResults.Ok(await sender.Send(new GetDistricts(code), ct)))
             .WithTags(ReferenceModule.Tag)
             .WithName("GetDistricts")
+            .WithParameter("code", "Mã tỉnh/thành phố theo danh mục cũ, ví dụ `01` Thành phố Hà Nội.", "01")
             .WithSummary("Quận/huyện của một tỉnh (danh mục cũ) · Districts of a legacy province")
             .WithDescription("Chỉ danh mục cũ (`legacy`) có cấp quận/huyện. Mã tỉnh theo danh mục cũ, ví dụ `01` Thành phố Hà Nội.")
             .Produces<AdministrativeUnitResponse[]>(StatusCodes.Status200OK)

@@ -75,7 +75,9 @@ internal sealed class GetOfficesEndpoint : IEndpoint
         app.MapGet("/api/v1/reference/offices", async (ISender sender, CancellationToken ct, string? province = null, string? catalog = AddressCatalogs.Current) =>
                 TypedResults.Ok(await sender.Send(new GetOffices(province, catalog ?? AddressCatalogs.Current), ct)))
             .WithTags(ReferenceModule.Tag)
+            .WithParameter("catalog", "Danh mục địa giới: `2025` (mặc định, 2 cấp từ 01/07/2025) hoặc `legacy` (3 cấp, đến 30/06/2025).", "legacy")
             .WithName("GetOffices")
+            .WithParameter("province", "Mã tỉnh/thành phố theo `catalog`; bỏ trống để lấy mọi cơ quan.", "01")
             .WithSummary("Cơ quan BHXH tiếp nhận hồ sơ · Receiving offices")
             .WithDescription("`province` là mã tỉnh theo `catalog` (mặc định `2025`): một tỉnh mới liệt kê cơ quan của mọi tỉnh cũ sáp nhập vào nó. "
                 + "Danh sách Hà Nội là danh sách thật; các tỉnh khác được suy ra (`derived: true`) cho đến khi quản trị viên nhập danh sách chính thức.")

@@ -38,6 +38,7 @@ internal sealed class GetProvincesEndpoint : IEndpoint
         app.MapGet("/api/v1/reference/provinces", async (ISender sender, CancellationToken ct, string? catalog = AddressCatalogs.Current) =>
                 TypedResults.Ok(await sender.Send(new GetProvinces(catalog ?? AddressCatalogs.Current), ct)))
             .WithTags(ReferenceModule.Tag)
+            .WithParameter("catalog", "Danh mục địa giới: `2025` (mặc định, 2 cấp từ 01/07/2025) hoặc `legacy` (3 cấp, đến 30/06/2025).", "legacy")
             .WithName("GetProvinces")
             .WithSummary("Danh sách tỉnh/thành phố · Provinces of a catalog")
             .WithDescription("`catalog=2025` (mặc định; 34 tỉnh/thành từ 01/07/2025) hoặc `catalog=legacy` (63 tỉnh/thành, danh mục 3 cấp đến 30/06/2025).")

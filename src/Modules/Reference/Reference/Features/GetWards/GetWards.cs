@@ -66,6 +66,8 @@ internal sealed class GetWardsEndpoint : IEndpoint
         app.MapGet("/api/v1/reference/provinces/{code}/wards", async (string code, ISender sender, CancellationToken ct, string? catalog = AddressCatalogs.Current) =>
                 TypedResults.Ok(await sender.Send(new GetWards(catalog ?? AddressCatalogs.Current, code, null), ct)))
             .WithTags(ReferenceModule.Tag)
+            .WithParameter("catalog", "Danh mục địa giới: `2025` (mặc định, 2 cấp từ 01/07/2025) hoặc `legacy` (3 cấp, đến 30/06/2025).", "2025")
+            .WithParameter("code", "Mã tỉnh/thành phố theo danh mục đã chọn, ví dụ `01` Thành phố Hà Nội.", "01")
             .WithName("GetProvinceWards")
             .WithSummary("Phường/xã của một tỉnh · Wards of a province")
             .WithDescription("`catalog=2025` (mặc định): phường/xã/đặc khu trực thuộc tỉnh. `catalog=legacy`: mọi phường/xã của tỉnh theo danh mục cũ.")
@@ -82,6 +84,7 @@ internal sealed class GetWardsEndpoint : IEndpoint
                 TypedResults.Ok(await sender.Send(new GetWards(AddressCatalogs.Legacy, null, code), ct)))
             .WithTags(ReferenceModule.Tag)
             .WithName("GetDistrictWards")
+            .WithParameter("code", "Mã quận/huyện (danh mục cũ), ví dụ `021` Quận Bắc Từ Liêm.", "021")
             .WithSummary("Phường/xã của một quận/huyện (danh mục cũ) · Wards of a legacy district")
             .Produces<AdministrativeUnitResponse[]>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status404NotFound)
