@@ -5,6 +5,7 @@ using Npgsql;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Mediator;
 using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.Security;
 using VssId.Host.Database;
 using VssId.Host.OpenApi;
 using VssId.Host.Platform;
@@ -32,6 +33,9 @@ services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<Da
     ConnectionStringBuilder = { ApplicationName = $"vssid-{roles}", Enlist = true },
 }.Build());
 
+services.AddSingleton(TimeProvider.System);
+services.AddSingleton<ServerKeys>();
+services.AddVssIdDataProtection();
 services.AddVssIdMarten(builder.Configuration, roles);
 services.AddVssIdHangfire(builder.Configuration, roles);
 services.AddHealthChecks().AddNpgSql(tags: ["ready"]);
@@ -46,6 +50,7 @@ services.AddMediator((MediatorOptions options) =>
         typeof(VssId.Modules.GuardianEnrollment.GuardianEnrollmentModule),
         typeof(VssId.Modules.Approval.ApprovalModule),
         typeof(VssId.Modules.Credentials.CredentialsModule),
+        typeof(VssId.Modules.Notifications.NotificationsModule),
     ];
     options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
 });

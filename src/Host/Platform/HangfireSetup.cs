@@ -36,6 +36,8 @@ public static class HangfireSetup
             {
                 o.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Max(2, Environment.ProcessorCount * 2));
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                // Retries of failed sends are scheduled jobs: look for due ones every second.
+                o.SchedulePollingInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:SchedulePollingIntervalMs", 1000));
             });
         }
         services.AddHealthChecks().AddCheck<HangfireHealthCheck>("hangfire", tags: ["ready"]);

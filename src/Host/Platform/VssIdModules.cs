@@ -2,6 +2,7 @@ using VssId.BuildingBlocks.Modules;
 using VssId.Modules.Approval;
 using VssId.Modules.Credentials;
 using VssId.Modules.GuardianEnrollment;
+using VssId.Modules.Notifications;
 using VssId.Modules.Reference;
 using VssId.Modules.Registration;
 
@@ -17,5 +18,6 @@ public static class VssIdModules
         new GuardianEnrollmentModule(),
         new ApprovalModule(),
         new CredentialsModule(),
+        new NotificationsModule(),
     ];
 }

@@ -54,7 +54,17 @@ public sealed class HostRoleTests
     [Fact]
     public async Task Outside_Development_the_Hangfire_dashboard_is_closed_to_anonymous_callers()
     {
-        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions { Roles = "api", Environment = "Production" });
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions
+        {
+            Roles = "api",
+            Environment = "Production",
+            Settings = new Dictionary<string, string?>
+            {
+                ["Security:ServerKey"] = Convert.ToBase64String(new byte[32]),
+                ["Messaging:Sms:Provider"] = "http",
+                ["Messaging:Email:Provider"] = "smtp",
+            },
+        });
         using var client = app.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/hangfire", UriKind.Relative))).StatusCode);
     }

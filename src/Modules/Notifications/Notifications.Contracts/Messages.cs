@@ -1,0 +1,49 @@
+namespace VssId.Modules.Notifications.Contracts;
+
+/// <summary>The SMS and email templates other modules may ask for; the texts live in Notifications.</summary>
+public static class MessageTemplates
+{
+    /// <summary>SMS with a one-time code. Parameters: <c>code</c>, <c>minutes</c>.</summary>
+    public const string Otp = "otp";
+
+    /// <summary>SMS on submission. Parameters: <c>applicationNumber</c>, <c>officeName</c>.</summary>
+    public const string ApplicationReceived = "application_received";
+
+    /// <summary>SMS on approval with the one-time password. Parameters: <c>bhxhCode</c>, <c>password</c>.</summary>
+    public const string AccountIssued = "account_issued";
+
+    /// <summary>SMS on rejection. Parameters: <c>applicationNumber</c>, <c>reason</c>.</summary>
+    public const string ApplicationRejected = "application_rejected";
+
+    /// <summary>SMS asking for information. Parameters: <c>applicationNumber</c>, <c>reason</c>.</summary>
+    public const string NeedsInformation = "needs_information";
+
+    /// <summary>SMS when an account is locked. Parameters: <c>minutes</c>.</summary>
+    public const string AccountLocked = "account_locked";
+
+    /// <summary>Email with the Mẫu 01 declaration attached. Parameters: <c>fullName</c>, <c>applicationNumber</c>, <c>officeName</c>.</summary>
+    public const string DeclarationEmail = "declaration_email";
+}
+
+/// <summary>
+/// An SMS to send. <see cref="MessageId"/> is derived from what caused it (an event id, an OTP id):
+/// asking twice with the same id sends once.
+/// </summary>
+public sealed record SmsRequest(Guid MessageId, string To, string Template, IReadOnlyDictionary<string, string> Parameters);
+
+/// <summary>An email to send; attachments are stored documents, read when the email goes out.</summary>
+public sealed record EmailRequest(Guid MessageId, string To, string Template, IReadOnlyDictionary<string, string> Parameters,
+    IReadOnlyList<EmailAttachmentRef> Attachments);
+
+/// <summary>A stored document (e.g. a Mẫu 01 PDF) to attach under <see cref="FileName"/>.</summary>
+public sealed record EmailAttachmentRef(Guid DocumentId, string FileName);
+
+/// <summary>Sends SMS and email through background jobs: never lost once accepted, never sent twice for one id.</summary>
+public interface IMessageSender
+{
+    /// <summary>Records the SMS and enqueues its job in one transaction; false when that id was already accepted.</summary>
+    Task<bool> SendSms(SmsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Records the email and enqueues its job in one transaction; false when that id was already accepted.</summary>
+    Task<bool> SendEmail(EmailRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,49 @@
+namespace VssId.Modules.Notifications.Contracts;
+
+/// <summary>
+/// One-time codes for any purpose (phone verification, password recovery, SmartOTP enrolment,
+/// guardian consent): 6 digits, hashed at rest, limited in lifetime, resends and tries.
+/// </summary>
+public interface IOneTimeCodes
+{
+    /// <summary>Issues a code for <paramref name="target"/> and sends it by SMS; or says why not and when to retry.</summary>
+    Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, CancellationToken cancellationToken);
+
+    /// <summary>Checks a code; a valid one is consumed.</summary>
+    Task<OneTimeCodeCheck> Verify(string purpose, string target, string code, CancellationToken cancellationToken);
+}
+
+/// <summary>The outcome of asking for a code.</summary>
+public enum OneTimeCodeIssueStatus
+{
+    /// <summary>A code was issued and its SMS accepted.</summary>
+    Sent,
+
+    /// <summary>The last code was sent less than the resend interval ago.</summary>
+    TooSoon,
+
+    /// <summary>The hourly number of sends for this target is used up.</summary>
+    TooMany,
+
+    /// <summary>The service-wide hourly SMS budget is used up (protection against SMS pumping).</summary>
+    BudgetExhausted,
+}
+
+/// <summary>The outcome of asking for a code, with the wait before the next request when refused.</summary>
+public sealed record OneTimeCodeIssue(OneTimeCodeIssueStatus Status, Guid? CodeId, TimeSpan RetryAfter, DateTimeOffset? ExpiresAt);
+
+/// <summary>The outcome of checking a code.</summary>
+public enum OneTimeCodeCheck
+{
+    /// <summary>Right and now consumed.</summary>
+    Valid,
+
+    /// <summary>Wrong (or no code was ever sent).</summary>
+    Invalid,
+
+    /// <summary>Right code shape but every code sent has expired.</summary>
+    Expired,
+
+    /// <summary>Too many wrong tries on every live code: ask for a new one.</summary>
+    TooManyAttempts,
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Transactions;
+using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using VssId.Modules.Notifications.Contracts;
+
+namespace VssId.Modules.Notifications.Documents;
+
+/// <summary><c>Documents</c> settings.</summary>
+public sealed class DocumentOptions
+{
+    /// <summary>The public address the verification QR points to.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:8080";
+}
+
+/// <summary>
+/// Records a requested form and enqueues its rendering in one transaction; the document id is the
+/// caller's, so a second request is a no-op. The form is kept encrypted (it holds identity numbers).
+/// </summary>
+internal sealed class DeclarationForms(
+    NpgsqlDataSource dataSource,
+    IBackgroundJobClient jobs,
+    IDataProtectionProvider protection,
+    TimeProvider time) : IDeclarationForms
+{
+    public const string FormPurpose = "VssId.Notifications.DeclarationForm";
+
+    public async Task<bool> Request(DeclarationFormV1 form, CancellationToken cancellationToken)
+    {
+        var protectedForm = protection.CreateProtector(FormPurpose).Protect(JsonSerializer.Serialize(form));
+        using var scope = new TransactionScope(TransactionScopeOption.Required,
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+        int inserted;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO notifications.documents
+                    (id, kind, status, form_protected, declarant_name, identity_masked, office_name, application_number, submitted_on, created_at)
+                VALUES ($1, $2, 'Pending', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING
+                """, connection)
+            {
+                Parameters =
+                {
+                    new() { Value = form.DocumentId }, new() { Value = form.Kind }, new() { Value = protectedForm },
+                    new() { Value = form.Declarant.FullName },
+                    new() { Value = (object?)MaskIdentity(form.Declarant.IdentityNumber) ?? DBNull.Value },
+                    new() { Value = form.OfficeName }, new() { Value = form.ApplicationNumber }, new() { Value = form.SubmittedOn },
+                    new() { Value = time.GetUtcNow() },
+                },
+            };
+            inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (inserted > 0)
+        {
+            jobs.Enqueue<RenderDeclarationFormJob>(job => job.Run(form.DocumentId, CancellationToken.None));
+        }
+        scope.Complete();
+        return inserted > 0;
+    }
+
+    public async Task<StoredDeclarationForm> Get(Guid documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = new NpgsqlCommand("SELECT status, content FROM notifications.documents WHERE id = $1", connection)
+        {
+            Parameters = { new() { Value = documentId } },
+        };
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return new StoredDeclarationForm(DeclarationFormStatus.Unknown, null);
+        }
+        return reader.GetString(0) == "Ready"
+            ? new StoredDeclarationForm(DeclarationFormStatus.Ready, (byte[])reader[1])
+            : new StoredDeclarationForm(DeclarationFormStatus.Pending, null);
+    }
+
+    /// <summary>"079090001234" → "079******234": enough to recognise, not enough to use.</summary>
+    public static string? MaskIdentity(string? number) =>
+        number is null ? null : number.Length <= 6 ? new string('*', number.Length) : number[..3] + new string('*', number.Length - 6) + number[^3..];
+}
+
+/// <summary>Renders and stores one requested form; running twice renders once.</summary>
+public sealed class RenderDeclarationFormJob(
+    NpgsqlDataSource dataSource,
+    IDataProtectionProvider protection,
+    DocumentToken tokens,
+    IOptions<DocumentOptions> options,
+    TimeProvider time,
+    ILogger<RenderDeclarationFormJob> logger)
+{
+    [AutomaticRetry(Attempts = 5)]
+    [JobDisplayName("Render Mẫu 01 {0}")]
+    public async Task Run(Guid documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        string? protectedForm;
+        await using (var select = new NpgsqlCommand(
+            "SELECT form_protected FROM notifications.documents WHERE id = $1 AND status = 'Pending' FOR UPDATE SKIP LOCKED", connection, transaction)
+            { Parameters = { new() { Value = documentId } } })
+        {
+            protectedForm = await select.ExecuteScalarAsync(cancellationToken) as string;
+        }
+        if (protectedForm is null)
+        {
+            return;
+        }
+        var form = JsonSerializer.Deserialize<DeclarationFormV1>(protection.CreateProtector(DeclarationForms.FormPurpose).Unprotect(protectedForm))!;
+        var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/v1/documents/verify?token={tokens.Create(documentId)}";
+        var pdf = DeclarationFormRenderer.Render(form, url);
+        await using (var update = new NpgsqlCommand(
+            "UPDATE notifications.documents SET status = 'Ready', content = $2, rendered_at = $3 WHERE id = $1", connection, transaction)
+            { Parameters = { new() { Value = documentId }, new() { Value = pdf }, new() { Value = time.GetUtcNow() } } })
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Rendered Mẫu 01 {DocumentId} ({Kind}, {Bytes} bytes)", documentId, form.Kind, pdf.Length);
+    }
+}

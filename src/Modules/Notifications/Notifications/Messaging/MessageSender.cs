@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Transactions;
+using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using VssId.Modules.Notifications.Contracts;
+
+namespace VssId.Modules.Notifications.Messaging;
+
+/// <summary>
+/// Accepts a message: renders it, records it (body encrypted) and enqueues its send job in one
+/// transaction — both or neither. The primary key on the message id makes a second request with the
+/// same id a no-op, so a redelivered event or a retried handler never sends twice.
+/// </summary>
+internal sealed class MessageSender(
+    NpgsqlDataSource dataSource,
+    IBackgroundJobClient jobs,
+    IDataProtectionProvider protection,
+    TimeProvider time,
+    ILogger<MessageSender> logger) : IMessageSender
+{
+    public const string BodyPurpose = "VssId.Notifications.MessageBody";
+
+    public Task<bool> SendSms(SmsRequest request, CancellationToken cancellationToken) =>
+        Accept(request.MessageId, Channels.Sms, request.To, request.Template, Templates.RenderSms(request.Template, request.Parameters), [], cancellationToken);
+
+    public Task<bool> SendEmail(EmailRequest request, CancellationToken cancellationToken) =>
+        Accept(request.MessageId, Channels.Email, request.To, request.Template, Templates.RenderEmail(request.Template, request.Parameters),
+            request.Attachments, cancellationToken);
+
+    private async Task<bool> Accept(Guid messageId, string channel, string to, string template, RenderedMessage rendered,
+        IReadOnlyList<EmailAttachmentRef> attachments, CancellationToken cancellationToken)
+    {
+        var protectedBody = protection.CreateProtector(BodyPurpose).Protect(JsonSerializer.Serialize(new StoredBody(rendered.Body, rendered.HtmlBody)));
+        using var scope = new TransactionScope(TransactionScopeOption.Required,
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+        int inserted;
+        // Closed before Hangfire opens its own: inside the scope, the data source hands the same physical
+        // connection back, so the insert and the enqueue commit together without a distributed transaction.
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO notifications.messages
+                    (id, channel, to_address, template, subject, body_protected, body_redacted, attachments, sensitive, status, attempts, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'Pending', 0, $10)
+                ON CONFLICT (id) DO NOTHING
+                """, connection)
+            {
+                Parameters =
+                {
+                    new() { Value = messageId }, new() { Value = channel }, new() { Value = to }, new() { Value = template },
+                    new() { Value = (object?)rendered.Subject ?? DBNull.Value }, new() { Value = protectedBody },
+                    new() { Value = rendered.RedactedBody }, new() { Value = JsonSerializer.Serialize(attachments) },
+                    new() { Value = rendered.Sensitive }, new() { Value = time.GetUtcNow() },
+                },
+            };
+            inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (inserted == 0)
+        {
+            scope.Complete();
+            logger.LogInformation("Message {MessageId} ({Template}) was already accepted; not sent again", messageId, template);
+            return false;
+        }
+        jobs.Enqueue<SendMessageJob>(job => job.Run(messageId, CancellationToken.None));
+        scope.Complete();
+        logger.LogInformation("Accepted {Channel} {MessageId} ({Template}) to {To}", channel, messageId, template, Mask.Recipient(to));
+        return true;
+    }
+}
+
+internal static class Channels
+{
+    public const string Sms = "sms";
+    public const string Email = "email";
+}
+
+internal sealed record StoredBody(string Text, string? Html);
+
+/// <summary>Recipients as they may appear in logs.</summary>
+internal static class Mask
+{
+    public static string Recipient(string to)
+    {
+        var at = to.IndexOf('@', StringComparison.Ordinal);
+        if (at > 0)
+        {
+            return to[0] + "***" + to[at..];
+        }
+        return to.Length <= 5 ? "***" : to[..3] + new string('*', to.Length - 5) + to[^2..];
+    }
+}

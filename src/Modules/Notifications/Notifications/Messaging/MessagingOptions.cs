@@ -1,0 +1,64 @@
+namespace VssId.Modules.Notifications.Messaging;
+
+/// <summary><c>Messaging</c> settings.</summary>
+public sealed class MessagingOptions
+{
+    public SmsOptions Sms { get; set; } = new();
+    public EmailOptions Email { get; set; } = new();
+
+    /// <summary>Delays between tries after a provider failure; one more try than delays, then Failed.</summary>
+    public int[] RetryDelaysSeconds { get; set; } = [10, 60, 300, 900, 3600];
+}
+
+public sealed class SmsOptions
+{
+    /// <summary><c>outbox</c> (stored in PostgreSQL, shown by the development endpoint) or <c>http</c>.</summary>
+    public string Provider { get; set; } = "";
+
+    /// <summary>The sender name registered with the operators.</summary>
+    public string Brandname { get; set; } = "VssID";
+
+    /// <summary>SMS allowed per hour in total, against SMS pumping; beyond it OTP requests answer 503.</summary>
+    public int HourlyBudget { get; set; } = 100_000;
+
+    public HttpGatewayOptions Http { get; set; } = new();
+}
+
+/// <summary>A brandname SMS gateway reached over HTTP.</summary>
+public sealed class HttpGatewayOptions
+{
+    public string Url { get; set; } = "";
+    public string ContentType { get; set; } = "application/json";
+
+    /// <summary>The request body; {brandname}, {to}, {text}, {messageId} are replaced (JSON-escaped for a JSON content type).</summary>
+    public string BodyTemplate { get; set; } = "{\"from\":\"{brandname}\",\"to\":\"{to}\",\"text\":\"{text}\",\"messageId\":\"{messageId}\"}";
+
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+
+    /// <summary>Extra headers, e.g. an API key.</summary>
+    public Dictionary<string, string> Headers { get; set; } = [];
+
+    public int TimeoutSeconds { get; set; } = 15;
+}
+
+public sealed class EmailOptions
+{
+    /// <summary><c>outbox</c> or <c>smtp</c>.</summary>
+    public string Provider { get; set; } = "";
+    public string From { get; set; } = "no-reply@vssid.local";
+    public string FromName { get; set; } = "VssID — Bảo hiểm xã hội số";
+    public SmtpOptions Smtp { get; set; } = new();
+}
+
+public sealed class SmtpOptions
+{
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 587;
+
+    /// <summary><c>None</c>, <c>StartTls</c>, <c>SslOnConnect</c> or <c>Auto</c>.</summary>
+    public string Security { get; set; } = "StartTls";
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    public int TimeoutSeconds { get; set; } = 30;
+}

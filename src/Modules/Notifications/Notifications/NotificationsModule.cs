@@ -1,0 +1,61 @@
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VssId.BuildingBlocks.Modules;
+using VssId.Modules.Notifications.Contracts;
+using VssId.Modules.Notifications.Documents;
+using VssId.Modules.Notifications.Messaging;
+using VssId.Modules.Notifications.Messaging.Providers;
+using VssId.Modules.Notifications.OneTimeCodes;
+
+namespace VssId.Modules.Notifications;
+
+/// <summary>
+/// Messaging and documents: SMS and email as Hangfire jobs with a delivery log, one-time codes, and
+/// Mẫu 01 rendering and verification. A supporting module: others use it through its Contracts.
+/// </summary>
+public sealed class NotificationsModule : IModule
+{
+    public string Name => "notifications";
+
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<MessagingOptions>(configuration.GetSection("Messaging"));
+        services.Configure<OneTimeCodeOptions>(configuration.GetSection("OneTimeCodes"));
+        services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
+
+        services.AddScoped<IMessageSender, MessageSender>();
+        services.AddScoped<IOneTimeCodes, OneTimeCodeService>();
+        services.AddScoped<IDeclarationForms, DeclarationForms>();
+        services.AddSingleton<DocumentToken>();
+        services.AddTransient<SendMessageJob>();
+        services.AddTransient<RenderDeclarationFormJob>();
+
+        services.AddSingleton<OutboxProvider>();
+        switch (configuration["Messaging:Sms:Provider"])
+        {
+            case "outbox":
+                services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<OutboxProvider>());
+                break;
+            case "http":
+                services.AddHttpClient<ISmsProvider, HttpGatewaySmsProvider>();
+                break;
+            default:
+                throw new InvalidOperationException("Messaging:Sms:Provider must be \"outbox\" (development) or \"http\" (a brandname gateway).");
+        }
+        switch (configuration["Messaging:Email:Provider"])
+        {
+            case "outbox":
+                services.AddSingleton<IEmailProvider>(sp => sp.GetRequiredService<OutboxProvider>());
+                break;
+            case "smtp":
+                services.AddSingleton<IEmailProvider, SmtpEmailProvider>();
+                break;
+            default:
+                throw new InvalidOperationException("Messaging:Email:Provider must be \"outbox\" (development) or \"smtp\".");
+        }
+        services.AddModulePartsOf<NotificationsModule>();
+    }
+
+    public void ConfigureMarten(StoreOptions options) => NotificationsSchema.Add(options);
+}

@@ -1,0 +1,80 @@
+using Marten;
+using Weasel.Postgresql.Tables;
+
+namespace VssId.Modules.Notifications;
+
+/// <summary>
+/// The module's tables, created and migrated by Marten with the rest of the schema. They are plain
+/// tables rather than documents because the guarantees live in SQL: a primary key on the message id
+/// (never sent twice), row locks while a message is being sent, and counts for the rate limits.
+/// </summary>
+internal static class NotificationsSchema
+{
+    public const string Schema = "notifications";
+
+    public static void Add(StoreOptions options)
+    {
+        var messages = new Table($"{Schema}.messages");
+        messages.AddColumn<Guid>("id").AsPrimaryKey();
+        messages.AddColumn("channel", "text").NotNull();
+        messages.AddColumn("to_address", "text").NotNull();
+        messages.AddColumn("template", "text").NotNull();
+        messages.AddColumn("subject", "text");
+        // The body as the user will read it, encrypted with Data Protection until sent; for templates
+        // that carry a secret (OTP, password) it is erased once sent and only the redacted copy remains.
+        messages.AddColumn("body_protected", "text");
+        messages.AddColumn("body_redacted", "text").NotNull();
+        messages.AddColumn("attachments", "jsonb").NotNull();
+        messages.AddColumn("sensitive", "boolean").NotNull();
+        messages.AddColumn("status", "text").NotNull();
+        messages.AddColumn("attempts", "integer").NotNull();
+        messages.AddColumn("segments", "integer");
+        messages.AddColumn("last_error", "text");
+        messages.AddColumn("created_at", "timestamptz").NotNull();
+        messages.AddColumn("sent_at", "timestamptz");
+        messages.Indexes.Add(new IndexDefinition("ix_messages_to_created") { Columns = ["to_address", "created_at"] });
+        messages.Indexes.Add(new IndexDefinition("ix_messages_channel_created") { Columns = ["channel", "created_at"] });
+
+        // What the development "outbox" provider delivered: exactly once, by primary key.
+        var outbox = new Table($"{Schema}.outbox");
+        outbox.AddColumn<Guid>("id").AsPrimaryKey();
+        outbox.AddColumn("channel", "text").NotNull();
+        outbox.AddColumn("to_address", "text").NotNull();
+        outbox.AddColumn("subject", "text");
+        outbox.AddColumn("body", "text").NotNull();
+        outbox.AddColumn("attachments", "jsonb").NotNull();
+        outbox.AddColumn("created_at", "timestamptz").NotNull();
+        outbox.Indexes.Add(new IndexDefinition("ix_outbox_to_created") { Columns = ["to_address", "created_at"] });
+
+        var codes = new Table($"{Schema}.one_time_codes");
+        codes.AddColumn<Guid>("id").AsPrimaryKey();
+        codes.AddColumn("purpose", "text").NotNull();
+        codes.AddColumn("target", "text").NotNull();
+        codes.AddColumn("code_hash", "bytea").NotNull();
+        codes.AddColumn("created_at", "timestamptz").NotNull();
+        codes.AddColumn("expires_at", "timestamptz").NotNull();
+        codes.AddColumn("attempts", "integer").NotNull();
+        codes.AddColumn("consumed_at", "timestamptz");
+        codes.Indexes.Add(new IndexDefinition("ix_codes_target") { Columns = ["purpose", "target", "created_at"] });
+
+        var documents = new Table($"{Schema}.documents");
+        documents.AddColumn<Guid>("id").AsPrimaryKey();
+        documents.AddColumn("kind", "text").NotNull();
+        documents.AddColumn("status", "text").NotNull();
+        // The form holds identity numbers: encrypted at rest; what verification shows is kept beside it.
+        documents.AddColumn("form_protected", "text").NotNull();
+        documents.AddColumn("declarant_name", "text").NotNull();
+        documents.AddColumn("identity_masked", "text");
+        documents.AddColumn("office_name", "text").NotNull();
+        documents.AddColumn("application_number", "text").NotNull();
+        documents.AddColumn("submitted_on", "date").NotNull();
+        documents.AddColumn("content", "bytea");
+        documents.AddColumn("created_at", "timestamptz").NotNull();
+        documents.AddColumn("rendered_at", "timestamptz");
+
+        options.Storage.ExtendedSchemaObjects.Add(messages);
+        options.Storage.ExtendedSchemaObjects.Add(outbox);
+        options.Storage.ExtendedSchemaObjects.Add(codes);
+        options.Storage.ExtendedSchemaObjects.Add(documents);
+    }
+}

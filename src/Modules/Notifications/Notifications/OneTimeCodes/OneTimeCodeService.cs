@@ -1,0 +1,175 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Transactions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using VssId.BuildingBlocks.Security;
+using VssId.Modules.Notifications.Contracts;
+using VssId.Modules.Notifications.Messaging;
+
+namespace VssId.Modules.Notifications.OneTimeCodes;
+
+/// <summary><c>OneTimeCodes</c> settings.</summary>
+public sealed class OneTimeCodeOptions
+{
+    public int LifetimeSeconds { get; set; } = 300;
+    public int ResendAfterSeconds { get; set; } = 60;
+    public int MaxSendsPerHour { get; set; } = 5;
+    public int MaxAttemptsPerCode { get; set; } = 5;
+
+    /// <summary>How many of the latest codes stay valid (a late SMS still works after a resend).</summary>
+    public int ValidCodes { get; set; } = 2;
+}
+
+/// <summary>
+/// Issues and checks 6-digit codes. A code is stored only as an HMAC (keyed by a server secret, so a
+/// leaked table cannot be brute-forced offline); the limits are checked under a per-target advisory
+/// lock, and the code row, its SMS and the SMS job commit together.
+/// </summary>
+internal sealed class OneTimeCodeService(
+    NpgsqlDataSource dataSource,
+    IMessageSender messages,
+    ServerKeys keys,
+    IOptions<OneTimeCodeOptions> options,
+    IOptions<MessagingOptions> messaging,
+    TimeProvider time,
+    ILogger<OneTimeCodeService> logger) : IOneTimeCodes
+{
+    private readonly byte[] _key = keys.For("notifications.one-time-codes");
+
+    public async Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        using var scope = new TransactionScope(TransactionScopeOption.Required,
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+        var codeId = Guid.NewGuid();
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await using (var lockTarget = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection)
+                         { Parameters = { new() { Value = $"otp:{purpose}:{target}" } } })
+            {
+                await lockTarget.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var recent = new NpgsqlCommand("""
+                SELECT max(created_at), min(created_at), count(*) FROM notifications.one_time_codes
+                WHERE purpose = $1 AND target = $2 AND created_at > $3
+                """, connection) { Parameters = { new() { Value = purpose }, new() { Value = target }, new() { Value = now.AddHours(-1) } } })
+            await using (var reader = await recent.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                if (!reader.IsDBNull(0))
+                {
+                    var last = reader.GetFieldValue<DateTimeOffset>(0);
+                    var oldest = reader.GetFieldValue<DateTimeOffset>(1);
+                    var sent = reader.GetInt64(2);
+                    var resendAt = last.AddSeconds(o.ResendAfterSeconds);
+                    if (now < resendAt)
+                    {
+                        return new OneTimeCodeIssue(OneTimeCodeIssueStatus.TooSoon, null, resendAt - now, null);
+                    }
+                    if (sent >= o.MaxSendsPerHour)
+                    {
+                        return new OneTimeCodeIssue(OneTimeCodeIssueStatus.TooMany, null, oldest.AddHours(1) - now, null);
+                    }
+                }
+            }
+            await using (var budget = new NpgsqlCommand("SELECT count(*) FROM notifications.messages WHERE channel = 'sms' AND created_at > $1", connection)
+                         { Parameters = { new() { Value = now.AddHours(-1) } } })
+            {
+                if ((long)(await budget.ExecuteScalarAsync(cancellationToken))! >= messaging.Value.Sms.HourlyBudget)
+                {
+                    logger.LogError("The hourly SMS budget of {Budget} is used up: one-time codes are refused (SMS pumping?)", messaging.Value.Sms.HourlyBudget);
+                    return new OneTimeCodeIssue(OneTimeCodeIssueStatus.BudgetExhausted, null, TimeSpan.FromMinutes(5), null);
+                }
+            }
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO notifications.one_time_codes (id, purpose, target, code_hash, created_at, expires_at, attempts)
+                VALUES ($1, $2, $3, $4, $5, $6, 0)
+                """, connection)
+            {
+                Parameters =
+                {
+                    new() { Value = codeId }, new() { Value = purpose }, new() { Value = target }, new() { Value = Hash(purpose, target, code) },
+                    new() { Value = now }, new() { Value = now.AddSeconds(o.LifetimeSeconds) },
+                },
+            };
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // The SMS joins this transaction: the code exists if and only if its SMS will be sent.
+        await messages.SendSms(new SmsRequest(codeId, phone, MessageTemplates.Otp, new Dictionary<string, string>
+        {
+            ["code"] = code,
+            ["minutes"] = (o.LifetimeSeconds / 60).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }), cancellationToken);
+        scope.Complete();
+        return new OneTimeCodeIssue(OneTimeCodeIssueStatus.Sent, codeId, TimeSpan.FromSeconds(o.ResendAfterSeconds), now.AddSeconds(o.LifetimeSeconds));
+    }
+
+    public async Task<OneTimeCodeCheck> Verify(string purpose, string target, string code, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        var hash = Hash(purpose, target, code?.Trim() ?? "");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var latest = new List<(Guid Id, byte[] Hash, DateTimeOffset ExpiresAt, int Attempts, bool Consumed)>();
+        await using (var select = new NpgsqlCommand("""
+            SELECT id, code_hash, expires_at, attempts, consumed_at IS NOT NULL FROM notifications.one_time_codes
+            WHERE purpose = $1 AND target = $2 ORDER BY created_at DESC LIMIT $3 FOR UPDATE
+            """, connection, transaction) { Parameters = { new() { Value = purpose }, new() { Value = target }, new() { Value = o.ValidCodes } } })
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                latest.Add((reader.GetGuid(0), (byte[])reader[1], reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt32(3), reader.GetBoolean(4)));
+            }
+        }
+        var open = latest.Where(c => !c.Consumed && c.Attempts < o.MaxAttemptsPerCode).ToList();
+        var live = open.Where(c => c.ExpiresAt > now).ToList();
+        var match = live.FirstOrDefault(c => CryptographicOperations.FixedTimeEquals(c.Hash, hash));
+        OneTimeCodeCheck result;
+        if (match.Id != Guid.Empty)
+        {
+            await Execute(connection, transaction, "UPDATE notifications.one_time_codes SET consumed_at = $2 WHERE id = $1", cancellationToken, match.Id, now);
+            result = OneTimeCodeCheck.Valid;
+        }
+        else if (open.Any(c => c.ExpiresAt <= now && CryptographicOperations.FixedTimeEquals(c.Hash, hash)))
+        {
+            result = OneTimeCodeCheck.Expired;
+        }
+        else if (live.Count == 0)
+        {
+            result = latest.Any(c => !c.Consumed && c.Attempts >= o.MaxAttemptsPerCode && c.ExpiresAt > now)
+                ? OneTimeCodeCheck.TooManyAttempts
+                : open.Count > 0 ? OneTimeCodeCheck.Expired : OneTimeCodeCheck.Invalid;
+        }
+        else
+        {
+            // A wrong try counts against every code still live for this target.
+            foreach (var c in live)
+            {
+                await Execute(connection, transaction, "UPDATE notifications.one_time_codes SET attempts = attempts + 1 WHERE id = $1", cancellationToken, c.Id);
+            }
+            result = live.All(c => c.Attempts + 1 >= o.MaxAttemptsPerCode) ? OneTimeCodeCheck.TooManyAttempts : OneTimeCodeCheck.Invalid;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql,
+        CancellationToken cancellationToken, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private byte[] Hash(string purpose, string target, string code) =>
+        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{purpose}\n{target}\n{code}"));
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using VssId.Tests.Infrastructure;
+
+namespace VssId.Tests.Notifications;
+
+/// <summary>Reads the module's tables the way an operator would.</summary>
+public static class NotificationsDb
+{
+    public sealed record DeliveryRow(string Status, int Attempts, string? LastError, string BodyRedacted, bool BodyErased, int? Segments, DateTimeOffset? SentAt);
+
+    public static async Task<DeliveryRow?> Delivery(VssIdApp app, Guid id)
+    {
+        await using var connection = await app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var select = new NpgsqlCommand(
+            "SELECT status, attempts, last_error, body_redacted, body_protected IS NULL, segments, sent_at FROM notifications.messages WHERE id = $1", connection)
+        {
+            Parameters = { new() { Value = id } },
+        };
+        await using var reader = await select.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new DeliveryRow(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+                reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6))
+            : null;
+    }
+
+    public static async Task<long> Count(string connectionString, string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static Task WaitForStatus(VssIdApp app, Guid id, string status) =>
+        Eventually.True(async () => (await Delivery(app, id))?.Status == status, TimeSpan.FromSeconds(30), $"message {id} becomes {status}");
+}
