@@ -1,5 +1,7 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
+using Hangfire.Logging;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -26,10 +28,14 @@ public static class HangfireSetup
                 QueuePollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:QueuePollIntervalMs", 500)),
                 EnableTransactionScopeEnlistment = true,
             }));
-        services.AddHangfire(config => config
+        // Hangfire.AspNetCore also points the process-wide JobActivator at the latest host's container;
+        // a DI-registered activator (taken first) keeps each host's jobs in its own container.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(new AspNetCoreLogProvider(sp.GetRequiredService<ILoggerFactory>()))));
         if (roles.Worker)
         {
             services.AddHangfireServer(o =>
@@ -50,6 +56,31 @@ public static class HangfireSetup
             Authorization = [new DashboardAuthorization(app.Environment.IsDevelopment())],
             DashboardTitle = "VssId jobs",
         });
+
+    /// <summary>
+    /// Hangfire's log provider is process-wide. When a host of the process stops (tests run several),
+    /// its logger factory is disposed while another host's Hangfire still logs: drop those lines rather
+    /// than fail the job that logs them.
+    /// </summary>
+    private sealed class HostLogProvider(ILogProvider inner) : ILogProvider
+    {
+        public ILog GetLogger(string name) => new SafeLog(inner, name);
+
+        private sealed class SafeLog(ILogProvider provider, string name) : ILog
+        {
+            public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+            {
+                try
+                {
+                    return provider.GetLogger(name).Log(logLevel, messageFunc!, exception!);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return false;
+                }
+            }
+        }
+    }
 
     /// <summary>Open in Development; elsewhere only for an authenticated user with the <c>admin</c> role.</summary>
     private sealed class DashboardAuthorization(bool development) : IDashboardAuthorizationFilter
