@@ -37,6 +37,24 @@ public static class NotificationsDb
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    public static Task WaitForStatus(VssIdApp app, Guid id, string status) =>
-        Eventually.True(async () => (await Delivery(app, id))?.Status == status, TimeSpan.FromSeconds(30), $"message {id} becomes {status}");
+    public static async Task WaitForStatus(VssIdApp app, Guid id, string status)
+    {
+        DeliveryRow? last = null;
+        try
+        {
+            await Eventually.True(async () => (last = await Delivery(app, id))?.Status == status, TimeSpan.FromSeconds(30), $"message {id} becomes {status}");
+        }
+        catch (Xunit.Sdk.FailException ex)
+        {
+            await using var connection = await app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+            await using var jobs = new NpgsqlCommand("SELECT j.id, j.statename, j.createdat, s.reason, s.data::text FROM hangfire.job j LEFT JOIN hangfire.state s ON s.id = j.stateid ORDER BY j.id", connection);
+            await using var reader = await jobs.ExecuteReaderAsync();
+            var lines = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                lines.Add($"{reader[0]} {reader[1]} {reader[2]} {reader[3]} {reader[4]}");
+            }
+            throw new Xunit.Sdk.XunitException($"{ex.Message}; last seen: {last}; jobs: {string.Join(" | ", lines)}");
+        }
+    }
 }

@@ -6,8 +6,22 @@ public sealed class MessagingOptions
     public SmsOptions Sms { get; set; } = new();
     public EmailOptions Email { get; set; } = new();
 
-    /// <summary>Delays between tries after a provider failure; one more try than delays, then Failed.</summary>
-    public int[] RetryDelaysSeconds { get; set; } = [10, 60, 300, 900, 3600];
+    /// <summary>Tries before a message is recorded as Failed.</summary>
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>
+    /// Delay before the n-th retry (the last one repeats when there are more retries than delays).
+    /// No initial value here: the configuration binder appends to an initialised array instead of replacing it.
+    /// </summary>
+    public int[] RetryDelaysSeconds { get; set; } = [];
+
+    private static readonly int[] DefaultDelays = [10, 60, 300, 900, 3600];
+
+    public TimeSpan RetryDelay(int failedAttempt)
+    {
+        var delays = RetryDelaysSeconds.Length == 0 ? DefaultDelays : RetryDelaysSeconds;
+        return TimeSpan.FromSeconds(delays[Math.Min(failedAttempt, delays.Length) - 1]);
+    }
 }
 
 public sealed class SmsOptions

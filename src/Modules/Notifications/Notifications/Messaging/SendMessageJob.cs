@@ -57,8 +57,7 @@ public sealed class SendMessageJob(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var delays = options.Value.RetryDelaysSeconds;
-                var final = attempt > delays.Length;
+                var final = attempt >= options.Value.MaxAttempts;
                 // Only the exception's type and message: provider errors never carry the body.
                 var error = $"{ex.GetType().Name}: {ex.Message}";
                 await Record(connection, messageId, final ? "Failed" : "Retrying", attempt, error[..Math.Min(error.Length, 500)], false, null, cancellationToken);
@@ -69,8 +68,9 @@ public sealed class SendMessageJob(
                 }
                 else
                 {
-                    jobs.Schedule<SendMessageJob>(job => job.Run(messageId, CancellationToken.None), TimeSpan.FromSeconds(delays[attempt - 1]));
-                    logger.LogWarning("Try {Attempt} of {Channel} {MessageId} failed ({Error}); next in {Delay} s", attempt, message.Channel, messageId, error, delays[attempt - 1]);
+                    var delay = options.Value.RetryDelay(attempt);
+                    jobs.Schedule<SendMessageJob>(job => job.Run(messageId, CancellationToken.None), delay);
+                    logger.LogWarning("Try {Attempt} of {Channel} {MessageId} failed ({Error}); next in {Delay}", attempt, message.Channel, messageId, error, delay);
                 }
             }
             scope.Complete();
