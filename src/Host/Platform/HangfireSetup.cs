@@ -27,6 +27,10 @@ public static class HangfireSetup
                 EnableLongPolling = true,
                 QueuePollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:QueuePollIntervalMs", 500)),
                 EnableTransactionScopeEnlistment = true,
+                // A job whose worker died (kill -9) becomes visible to other workers after this; the
+                // heartbeat of a live worker keeps extending it while the job runs.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromMinutes(2),
             }));
         // Hangfire.AspNetCore also points the process-wide JobActivator at the latest host's container;
         // a DI-registered activator (taken first) keeps each host's jobs in its own container.

@@ -52,7 +52,7 @@ public sealed class HostRoleTests
     }
 
     [Fact]
-    public async Task Outside_Development_the_Hangfire_dashboard_is_closed_to_anonymous_callers()
+    public async Task Outside_Development_the_Hangfire_dashboard_is_closed_and_the_development_outbox_absent()
     {
         await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions
         {
@@ -67,5 +67,9 @@ public sealed class HostRoleTests
         });
         using var client = app.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/hangfire", UriKind.Relative))).StatusCode);
+        // The development outbox shows OTPs: it does not exist outside Development.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/dev/messages?to=0352153123", UriKind.Relative))).StatusCode);
+        var document = await client.GetStringAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative));
+        Assert.DoesNotContain("/api/dev/messages", document, StringComparison.Ordinal);
     }
 }
