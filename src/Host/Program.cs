@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Npgsql;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Files;
 using VssId.BuildingBlocks.Mediator;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.Security;
@@ -34,6 +35,18 @@ services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<Da
 }.Build());
 
 services.AddSingleton(TimeProvider.System);
+services.AddSingleton<IFileStore, FileSystemFileStore>();
+// Policies come from the modules; a refusal is a 429 problem with Retry-After.
+services.AddRateLimiter(o =>
+{
+    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    o.OnRejected = async (context, ct) =>
+    {
+        var retryAfter = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
+        context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await ProblemWriter.WriteAsync(context.HttpContext, CommonProblems.TooManyRequests);
+    };
+});
 services.AddSingleton<ServerKeys>();
 services.AddVssIdDataProtection();
 services.AddVssIdMarten(builder.Configuration, roles);
@@ -72,6 +85,7 @@ if (roles.Api)
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseRateLimiter();
 // Answers without a body (unknown route, wrong method) become problems too.
 app.UseStatusCodePages(async context =>
 {

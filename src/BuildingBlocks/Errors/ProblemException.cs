@@ -4,8 +4,11 @@ namespace VssId.BuildingBlocks.Errors;
 /// Thrown by a handler to answer with a problem. The exception handler turns it into RFC 9457 JSON in
 /// the caller's language; nothing has been stored when it is thrown before SaveChanges.
 /// </summary>
-public class ProblemException(ProblemType type, LocalizedText? detail = null) : Exception(type.Code)
+public class ProblemException(ProblemType type, LocalizedText? detail = null, TimeSpan? retryAfter = null) : Exception(type.Code)
 {
+    /// <summary>For 429 and 503: when to try again (sent as <c>Retry-After</c>).</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
     /// <summary>The problem kind.</summary>
     public ProblemType Type { get; } = type;
 

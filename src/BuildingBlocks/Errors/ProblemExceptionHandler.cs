@@ -21,6 +21,10 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 await ProblemWriter.WriteAsync(httpContext, validation.Type, validation.Detail, validation.Errors);
                 return true;
             case ProblemException problem:
+                if (problem.RetryAfter is { } retryAfter)
+                {
+                    httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
                 await ProblemWriter.WriteAsync(httpContext, problem.Type, problem.Detail);
                 return true;
             case BadHttpRequestException bad:

@@ -54,6 +54,10 @@ public static class CommonProblems
         new("Dữ liệu vừa được thay đổi bởi một yêu cầu khác; vui lòng thử lại.",
             "The data was changed by another request; please retry."));
 
+    /// <summary>429 from a rate limit.</summary>
+    public static readonly ProblemType TooManyRequests = new("request.rate_limited", 429,
+        new("Quá nhiều yêu cầu; vui lòng thử lại sau.", "Too many requests; please try again later."));
+
     /// <summary>500: never shows internals, only the trace id.</summary>
     public static readonly ProblemType Unexpected = new("server.unexpected", 500,
         new("Hệ thống gặp lỗi ngoài dự kiến. Vui lòng thử lại sau.",

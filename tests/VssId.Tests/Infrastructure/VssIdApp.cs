@@ -28,6 +28,9 @@ public sealed class VssIdApp(string connectionString, VssIdAppOptions? options =
         builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
         builder.UseSetting("Host:Roles", _options.Roles);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Rate limits are tested where they are the subject; elsewhere one test client is one address.
+        builder.UseSetting("RateLimiting:Enabled", "false");
+        builder.UseSetting("FileStore:Root", Path.Combine(Path.GetTempPath(), "vssid-test-files", Guid.NewGuid().ToString("N")));
         foreach (var (key, value) in _options.Settings)
         {
             builder.UseSetting(key, value);

@@ -69,7 +69,7 @@ public sealed class HostRoleTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/hangfire", UriKind.Relative))).StatusCode);
         // The development outbox shows OTPs: it does not exist outside Development.
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/dev/messages?to=0352153123", UriKind.Relative))).StatusCode);
-        var document = await client.GetStringAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative));
-        Assert.DoesNotContain("/api/dev/messages", document, StringComparison.Ordinal);
+        var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
+        Assert.False(document.RootElement.GetProperty("paths").TryGetProperty("/api/dev/messages", out _));
     }
 }

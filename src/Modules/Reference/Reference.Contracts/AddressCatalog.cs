@@ -40,4 +40,7 @@ public interface IAddressCatalog
 {
     /// <summary>Checks the codes of <paramref name="address"/>; never throws for bad input.</summary>
     AddressResolution Resolve(AddressCodes address);
+
+    /// <summary>True for the 2-digit code of one of the 63 legacy provinces (CCCD numbers start with it, zero-padded).</summary>
+    bool IsLegacyProvinceCode(string code);
 }

@@ -1,19 +1,82 @@
+using System.Threading.RateLimiting;
+using Hangfire;
+using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using VssId.BuildingBlocks.IntegrationEvents;
+using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
+using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.Integration;
+using Weasel.Postgresql;
 
 namespace VssId.Modules.Registration;
 
-/// <summary>Adult applications from draft to decision: phone verification, documents, QR prefill. Its features come with their issues.</summary>
+/// <summary>Adult applications from draft to submission: declaration, phone verification, photos, QR prefill.</summary>
 public sealed class RegistrationModule : IModule
 {
+    internal const string Tag = "Đăng ký (người lớn) · Registration";
+    internal const string StartRateLimit = "registration.start";
+    internal const string LookupRateLimit = "registration.lookup";
+
     public string Name => "registration";
 
-    public void AddServices(IServiceCollection services, IConfiguration configuration) =>
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddModulePartsOf<RegistrationModule>();
+        services.AddIntegrationEventRelay<RegistrationRelay>();
+        services.AddTransient<ExpireDraftsJob>();
+        services.AddHostedService<RecurringJobs>();
+
+        // Keyed by caller address for anonymous callers; numbers are configuration (RateLimiting:*).
+        var enabled = configuration.GetValue("RateLimiting:Enabled", true);
+        services.Configure<RateLimiterOptions>(o =>
+        {
+            o.AddPolicy(StartRateLimit, http => Partition(http, enabled, configuration.GetValue("RateLimiting:StartPerMinute", 20)));
+            o.AddPolicy(LookupRateLimit, http => Partition(http, enabled, configuration.GetValue("RateLimiting:LookupPerMinute", 10)));
+        });
+    }
 
     public void ConfigureMarten(StoreOptions options)
     {
+        options.ForModule(Name)
+            .Event<ApplicationStarted>("application_started")
+            .Event<DeclarationReplaced>("declaration_replaced")
+            .Event<PhoneVerified>("phone_verified")
+            .Event<DocumentAttached>("document_attached")
+            .Event<ApplicationSubmitted>("application_submitted")
+            .Event<ApplicationWithdrawn>("application_withdrawn")
+            .Event<ApplicationExpired>("application_expired")
+            .Event<AccessTokenReissued>("access_token_reissued");
+        // The aggregate itself is the read model, updated in the transaction of its events.
+        options.Projections.Snapshot<Application>(SnapshotLifecycle.Inline);
+        options.ForModule(Name).Document<Application>()
+            .Index(a => a.BhxhCode)
+            .Index(a => a.Phone)
+            .Index(a => a.AccessTokenHash)
+            .Index(a => a.Status);
+        options.ForModule(Name).Document<OpenSubmission>();
+        options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));
+    }
+
+    private static RateLimitPartition<string> Partition(HttpContext http, bool enabled, int perMinute) =>
+        enabled
+            ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+            : RateLimitPartition.GetNoLimiter("off");
+
+    private sealed class RecurringJobs(IRecurringJobManager jobs) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            jobs.AddOrUpdate<ExpireDraftsJob>("registration.expire-drafts", job => job.Run(CancellationToken.None), Cron.Hourly());
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

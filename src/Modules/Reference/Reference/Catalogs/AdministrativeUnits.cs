@@ -47,6 +47,8 @@ internal sealed class AdministrativeUnits : IAddressCatalog
         };
     }
 
+    public bool IsLegacyProvinceCode(string code) => LegacyProvinceByCode.ContainsKey(code ?? "");
+
     private AddressResolution Resolve2025(AddressCodes address)
     {
         if (!Province2025ByCode.TryGetValue(address.ProvinceCode ?? "", out var province))

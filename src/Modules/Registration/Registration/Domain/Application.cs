@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using VssId.BuildingBlocks.Errors;
+
+namespace VssId.Modules.Registration.Domain;
+
+public static class ApplicationStatus
+{
+    public const string Draft = "Draft";
+    public const string Submitted = "Submitted";
+    public const string UnderReview = "UnderReview";
+    public const string Approved = "Approved";
+    public const string Rejected = "Rejected";
+    public const string NeedsInformation = "NeedsInformation";
+    public const string Withdrawn = "Withdrawn";
+    public const string Expired = "Expired";
+}
+
+public static class DocumentKinds
+{
+    public const string Portrait = "portrait";
+    public const string IdFront = "id-front";
+    public const string IdBack = "id-back";
+
+    public static readonly IReadOnlyList<string> Required = [Portrait, IdFront, IdBack];
+}
+
+/// <summary>
+/// An adult's application, rebuilt from its events (immutable: every Apply returns a new record).
+/// Decisions take the current state and return the event to append, or refuse with a problem.
+/// </summary>
+public sealed record Application
+{
+    public Guid Id { get; init; }
+    public string Status { get; init; } = ApplicationStatus.Draft;
+    public required Declaration Declaration { get; init; }
+    public required string AccessTokenHash { get; init; }
+    public string? VerifiedPhone { get; init; }
+    public ImmutableDictionary<string, StoredDocument> Documents { get; init; } = ImmutableDictionary<string, StoredDocument>.Empty;
+    public string? OfficeCode { get; init; }
+    public string? ApplicationNumber { get; init; }
+    public bool SendDeclarationByEmail { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset LastActivityAt { get; init; }
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>The stream version, set by Marten; the ETag of the application.</summary>
+    public long Version { get; set; }
+
+    // Denormalised for the read model's indexes (status lookup, drafts per phone).
+    public string BhxhCode => Declaration.BhxhCode;
+    public string Phone => Declaration.Phone;
+    public bool PhoneVerified => VerifiedPhone is not null && VerifiedPhone == Declaration.Phone;
+    public bool IsEditable => Status is ApplicationStatus.Draft or ApplicationStatus.NeedsInformation;
+
+    public static Application Create(ApplicationStarted e) => new()
+    {
+        Id = e.ApplicationId,
+        Declaration = e.Declaration,
+        AccessTokenHash = e.AccessTokenHash,
+        StartedAt = e.At,
+        LastActivityAt = e.At,
+    };
+
+    public Application Apply(DeclarationReplaced e) => this with { Declaration = e.Declaration, LastActivityAt = e.At };
+
+    public Application Apply(PhoneVerified e) => this with { VerifiedPhone = e.Phone, LastActivityAt = e.At };
+
+    public Application Apply(DocumentAttached e) => this with { Documents = Documents.SetItem(e.Document.Kind, e.Document), LastActivityAt = e.At };
+
+    public Application Apply(ApplicationSubmitted e) => this with
+    {
+        Status = ApplicationStatus.Submitted,
+        OfficeCode = e.OfficeCode,
+        ApplicationNumber = e.ApplicationNumber,
+        SendDeclarationByEmail = e.SendDeclarationByEmail,
+        SubmittedAt = e.At,
+        LastActivityAt = e.At,
+    };
+
+    public Application Apply(ApplicationWithdrawn e) => this with { Status = ApplicationStatus.Withdrawn, LastActivityAt = e.At };
+
+    public Application Apply(ApplicationExpired e) => this with { Status = ApplicationStatus.Expired, LastActivityAt = e.At };
+
+    public Application Apply(AccessTokenReissued e) => this with { AccessTokenHash = e.AccessTokenHash };
+
+    public DeclarationReplaced ReplaceDeclaration(Declaration declaration, DateTimeOffset now)
+    {
+        EnsureEditable();
+        if (declaration.BhxhCode != Declaration.BhxhCode)
+        {
+            throw new ProblemException(RegistrationProblems.BhxhCodeImmutable);
+        }
+        return new DeclarationReplaced(declaration, now);
+    }
+
+    public PhoneVerified VerifyPhone(DateTimeOffset now)
+    {
+        EnsureEditable();
+        return new PhoneVerified(Declaration.Phone, now);
+    }
+
+    public DocumentAttached Attach(StoredDocument document, DateTimeOffset now)
+    {
+        EnsureEditable();
+        return new DocumentAttached(document, now);
+    }
+
+    public ApplicationSubmitted Submit(string officeCode, string applicationNumber, bool sendDeclarationByEmail, DateTimeOffset now,
+        string addressLine, string provinceName)
+    {
+        EnsureEditable();
+        if (!PhoneVerified)
+        {
+            throw new ProblemException(RegistrationProblems.PhoneNotVerified);
+        }
+        var missing = DocumentKinds.Required.Where(k => !Documents.ContainsKey(k)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new ProblemException(RegistrationProblems.DocumentsMissing,
+                new LocalizedText($"Còn thiếu ảnh: {string.Join(", ", missing)}.", $"Missing photos: {string.Join(", ", missing)}."));
+        }
+        return new ApplicationSubmitted(officeCode, applicationNumber, sendDeclarationByEmail, now, Declaration,
+            DocumentKinds.Required.Select(k => Documents[k]).ToArray(), addressLine, provinceName);
+    }
+
+    public ApplicationWithdrawn Withdraw(DateTimeOffset now) =>
+        Status == ApplicationStatus.Draft ? new ApplicationWithdrawn(now) : throw new ProblemException(RegistrationProblems.NotEditable);
+
+    private void EnsureEditable()
+    {
+        if (!IsEditable)
+        {
+            throw new ProblemException(RegistrationProblems.NotEditable,
+                new LocalizedText($"Hồ sơ đang ở trạng thái {Status}.", $"The application is {Status}."));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace VssId.Modules.Registration.Domain;
+
+public sealed record IdentityDocument(string Type, string Number, string? Nationality);
+
+/// <summary>An address as declared, with its 2025 ward when it was coded against the legacy catalog and maps unambiguously.</summary>
+public sealed record Address(string Catalog, string ProvinceCode, string? DistrictCode, string WardCode, string Street, string? Mapped2025WardCode);
+
+/// <summary>What the applicant declares (normalised: NFC, trimmed, phone as 0 + 9 digits).</summary>
+public sealed record Declaration(
+    string BhxhCode,
+    string FullName,
+    DateOnly DateOfBirth,
+    string Gender,
+    IdentityDocument IdentityDocument,
+    Address Address,
+    string Phone,
+    string? Email);
+
+public sealed record StoredDocument(string Kind, string StorageKey, string ContentType, int Width, int Height, long Size);
+
+public sealed record ApplicationStarted(Guid ApplicationId, Declaration Declaration, string AccessTokenHash, DateTimeOffset At);
+
+public sealed record DeclarationReplaced(Declaration Declaration, DateTimeOffset At);
+
+public sealed record PhoneVerified(string Phone, DateTimeOffset At);
+
+public sealed record DocumentAttached(StoredDocument Document, DateTimeOffset At);
+
+/// <summary>Carries what was submitted, so the published contract and the form are built from the event alone.</summary>
+public sealed record ApplicationSubmitted(string OfficeCode, string ApplicationNumber, bool SendDeclarationByEmail, DateTimeOffset At,
+    Declaration Declaration, IReadOnlyList<StoredDocument> Documents, string AddressLine, string ProvinceName);
+
+public sealed record ApplicationWithdrawn(DateTimeOffset At);
+
+public sealed record ApplicationExpired(DateTimeOffset At);
+
+public sealed record AccessTokenReissued(string AccessTokenHash, DateTimeOffset At);

@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marten;
+using Microsoft.AspNetCore.Http;
+using VssId.BuildingBlocks.Errors;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Modules.Registration.Features;
+
+/// <summary>
+/// The anonymous applicant's key: a random token shown once at creation (or at resume), kept only as
+/// its SHA-256 (the token has 256 bits of entropy, so a fast hash is enough). It opens its own
+/// application and nothing else: no or an unknown token is 401; a token of another application is
+/// 404, so nobody learns whether an application id exists.
+/// </summary>
+internal static class ApplicationAccess
+{
+    public static (string Token, string Hash) NewToken()
+    {
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        return (token, Hash(token));
+    }
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public static string? Bearer(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 && header.Length < 200 ? header[7..].Trim() : null;
+    }
+
+    public static async Task<Application> Load(IQuerySession session, Guid id, string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new ProblemException(CommonProblems.Unauthorized);
+        }
+        var hash = Hash(token);
+        var application = await session.LoadAsync<Application>(id, cancellationToken);
+        if (application is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(application.AccessTokenHash), Encoding.ASCII.GetBytes(hash)))
+        {
+            return application.Status is ApplicationStatus.Withdrawn or ApplicationStatus.Expired
+                ? throw new ProblemException(CommonProblems.NotFound)
+                : application;
+        }
+        var known = await session.Query<Application>().AnyAsync(a => a.AccessTokenHash == hash, cancellationToken);
+        throw new ProblemException(known ? CommonProblems.NotFound : CommonProblems.Unauthorized);
+    }
+
+    /// <summary>Optimistic concurrency: <c>If-Match</c> with the ETag the caller read, if any.</summary>
+    public static long? IfMatch(HttpRequest request)
+    {
+        var value = request.Headers.IfMatch.ToString().Trim();
+        if (value.Length == 0 || value == "*")
+        {
+            return null;
+        }
+        return long.TryParse(value.Replace("W/", "", StringComparison.Ordinal).Trim('"'), out var version)
+            ? version
+            : throw new ProblemException(RegistrationProblems.PreconditionFailed);
+    }
+
+    public static void EnsureVersion(Application application, long? expected)
+    {
+        if (expected is { } version && version != application.Version)
+        {
+            throw new ProblemException(RegistrationProblems.PreconditionFailed);
+        }
+    }
+
+    public static string ETag(long version) => $"\"{version}\"";
+
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+}

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using Marten;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Files;
+using VssId.BuildingBlocks.Modules;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Modules.Registration.Features.AttachDocument;
+
+public sealed record AttachDocument(Guid Id, string? Token, string Kind, byte[] Content) : ICommand;
+
+/// <summary>
+/// Stores a photo: JPEG or PNG by content, at most 5 MiB, at least 600×400 (either way round) and at most
+/// 40 megapixels, metadata stripped before it touches the disk. The file is written first and the event
+/// after, so an event never points at a missing file (a crash in between leaves an orphan file only).
+/// </summary>
+public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore files, TimeProvider time) : ICommandHandler<AttachDocument>
+{
+    public const int MaxBytes = 5 * 1024 * 1024;
+
+    public async ValueTask<Mediator.Unit> Handle(AttachDocument command, CancellationToken cancellationToken)
+    {
+        if (!DocumentKinds.Required.Contains(command.Kind))
+        {
+            throw new ProblemException(RegistrationProblems.DocumentKindUnknown);
+        }
+        var application = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
+        var image = ImageInspector.Inspect(command.Content) ?? throw new ProblemException(RegistrationProblems.DocumentNotImage);
+        var large = Math.Max(image.Width, image.Height);
+        var small = Math.Min(image.Width, image.Height);
+        if (large < 600 || small < 400 || (long)image.Width * image.Height > 40_000_000)
+        {
+            throw new ProblemException(RegistrationProblems.DocumentTooSmall,
+                new LocalizedText($"Ảnh có kích thước {image.Width}×{image.Height}.", $"The image is {image.Width}×{image.Height}."));
+        }
+        if (!application.IsEditable)
+        {
+            throw new ProblemException(RegistrationProblems.NotEditable);
+        }
+        var digest = Convert.ToHexStringLower(SHA256.HashData(image.Stripped))[..32];
+        var key = $"registration/{command.Id:N}/{command.Kind}-{digest}.{image.Extension}";
+        await files.Save(key, image.Stripped, cancellationToken);
+        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.Version, cancellationToken);
+        stream.AppendOne(stream.Aggregate!.Attach(new StoredDocument(command.Kind, key, image.ContentType, image.Width, image.Height, image.Stripped.Length),
+            time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return Mediator.Unit.Value;
+    }
+}
+
+internal sealed class AttachDocumentEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder app) =>
+        app.MapPut("/api/v1/registrations/{id:guid}/documents/{kind}", async (Guid id, string kind, ISender sender, HttpContext http, CancellationToken ct) =>
+            {
+                var content = await ReadLimited(http.Request, ct);
+                await sender.Send(new AttachDocument(id, ApplicationAccess.Bearer(http.Request), kind, content), ct);
+                return TypedResults.NoContent();
+            })
+            .WithTags(RegistrationModule.Tag)
+            .WithName("AttachDocument")
+            .WithSummary("Tải ảnh (chân dung, mặt trước, mặt sau giấy tờ) · Upload a photo")
+            .WithDescription("`kind`: `portrait`, `id-front`, `id-back`. Thân yêu cầu là chính ảnh (`image/jpeg` hoặc `image/png`), tối đa 5 MB, "
+                + "tối thiểu 600×400 điểm ảnh. Thông tin EXIF/GPS bị xóa trước khi lưu.")
+            .Accepts<byte[]>("image/jpeg", "image/png")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    // Reads at most 5 MiB + 1 byte: anything longer is refused without buffering it whole.
+    private static async Task<byte[]> ReadLimited(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > AttachDocumentHandler.MaxBytes)
+        {
+            throw new ProblemException(RegistrationProblems.DocumentTooLarge);
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > AttachDocumentHandler.MaxBytes)
+            {
+                throw new ProblemException(RegistrationProblems.DocumentTooLarge);
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,179 @@
+using System.Buffers.Binary;
+
+namespace VssId.Modules.Registration.Features.AttachDocument;
+
+/// <summary>What an uploaded photo is, by its content (never by its name or Content-Type), and the bytes to store.</summary>
+public sealed record InspectedImage(string ContentType, string Extension, int Width, int Height, byte[] Stripped);
+
+/// <summary>
+/// Recognises JPEG and PNG by their magic bytes, reads the dimensions from the header (so absurd sizes are
+/// refused before anything decodes them), and strips metadata without re-encoding: a JPEG keeps its
+/// JFIF, ICC, tables and image data and loses every other APPn segment (EXIF with GPS, XMP, maker notes)
+/// and comments — its orientation is put back in a minimal EXIF of one tag; a PNG loses its text, EXIF
+/// and time chunks.
+/// </summary>
+public static class ImageInspector
+{
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private static readonly HashSet<string> PngKept = ["IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "iCCP", "sBIT", "pHYs", "bKGD"];
+
+    /// <summary>The image, or null when the bytes are not a well-formed JPEG or PNG.</summary>
+    public static InspectedImage? Inspect(byte[] data)
+    {
+        if (data.Length > 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+        {
+            return Jpeg(data);
+        }
+        return data.Length > 8 && data.AsSpan(0, 8).SequenceEqual(PngSignature) ? Png(data) : null;
+    }
+
+    private static InspectedImage? Jpeg(byte[] data)
+    {
+        using var output = new MemoryStream(data.Length);
+        output.Write(data, 0, 2);
+        var position = 2;
+        int width = 0, height = 0;
+        ushort orientation = 1;
+        while (position + 4 <= data.Length)
+        {
+            if (data[position] != 0xFF)
+            {
+                return null;
+            }
+            var marker = data[position + 1];
+            if (marker == 0xFF)
+            {
+                position++; // fill byte
+                continue;
+            }
+            if (marker is 0xD8 or 0x01 or >= 0xD0 and <= 0xD7)
+            {
+                output.Write(data, position, 2);
+                position += 2;
+                continue;
+            }
+            var length = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(position + 2));
+            if (length < 2 || position + 2 + length > data.Length)
+            {
+                return null;
+            }
+            var segment = data.AsSpan(position + 4, length - 2);
+            if (marker == 0xDA)
+            {
+                // Start of scan: the rest is image data up to the end marker; keep it as it is.
+                if (orientation != 1)
+                {
+                    output.Write(MinimalExif(orientation));
+                }
+                output.Write(data, position, data.Length - position);
+                break;
+            }
+            var keep = marker switch
+            {
+                0xE0 => segment.StartsWith("JFIF\0"u8),
+                0xE1 => false,
+                0xE2 => segment.StartsWith("ICC_PROFILE\0"u8),
+                >= 0xE3 and <= 0xEF => false,
+                0xFE => false,
+                _ => true,
+            };
+            if (marker == 0xE1 && segment.StartsWith("Exif\0\0"u8))
+            {
+                orientation = ReadOrientation(segment[6..]);
+            }
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC && segment.Length >= 5)
+            {
+                height = BinaryPrimitives.ReadUInt16BigEndian(segment[1..]);
+                width = BinaryPrimitives.ReadUInt16BigEndian(segment[3..]);
+            }
+            if (keep)
+            {
+                output.Write(data, position, 2 + length);
+            }
+            position += 2 + length;
+        }
+        if (width == 0 || height == 0)
+        {
+            return null;
+        }
+        // Orientations 5–8 turn the picture a quarter: the displayed width is the stored height.
+        return orientation >= 5
+            ? new InspectedImage("image/jpeg", "jpg", height, width, output.ToArray())
+            : new InspectedImage("image/jpeg", "jpg", width, height, output.ToArray());
+    }
+
+    private static ushort ReadOrientation(ReadOnlySpan<byte> tiff)
+    {
+        if (tiff.Length < 8)
+        {
+            return 1;
+        }
+        var little = tiff[0] == (byte)'I';
+        ushort U16(ReadOnlySpan<byte> s) => little ? BinaryPrimitives.ReadUInt16LittleEndian(s) : BinaryPrimitives.ReadUInt16BigEndian(s);
+        uint U32(ReadOnlySpan<byte> s) => little ? BinaryPrimitives.ReadUInt32LittleEndian(s) : BinaryPrimitives.ReadUInt32BigEndian(s);
+        var ifd = U32(tiff[4..]);
+        if (ifd + 2 > tiff.Length)
+        {
+            return 1;
+        }
+        var count = U16(tiff[(int)ifd..]);
+        for (var i = 0; i < count; i++)
+        {
+            var entry = (int)ifd + 2 + (i * 12);
+            if (entry + 12 > tiff.Length)
+            {
+                break;
+            }
+            if (U16(tiff[entry..]) == 0x0112)
+            {
+                var value = U16(tiff[(entry + 8)..]);
+                return value is >= 1 and <= 8 ? value : (ushort)1;
+            }
+        }
+        return 1;
+    }
+
+    private static byte[] MinimalExif(ushort orientation)
+    {
+        // APP1 "Exif\0\0", big-endian TIFF header, one IFD with the Orientation tag only.
+        byte[] exif =
+        [
+            0xFF, 0xE1, 0x00, 0x22, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08,
+            0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, (byte)orientation, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00,
+        ];
+        return exif;
+    }
+
+    private static InspectedImage? Png(byte[] data)
+    {
+        using var output = new MemoryStream(data.Length);
+        output.Write(PngSignature);
+        var position = 8;
+        int width = 0, height = 0;
+        var ended = false;
+        while (position + 12 <= data.Length && !ended)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(position));
+            if (length > int.MaxValue - 12 || position + 12 + (long)length > data.Length)
+            {
+                return null;
+            }
+            var type = System.Text.Encoding.ASCII.GetString(data, position + 4, 4);
+            if (type == "IHDR" && length >= 8)
+            {
+                width = (int)BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(position + 8));
+                height = (int)BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(position + 12));
+            }
+            if (PngKept.Contains(type))
+            {
+                output.Write(data, position, 12 + (int)length);
+            }
+            ended = type == "IEND";
+            position += 12 + (int)length;
+        }
+        return ended && width > 0 && height > 0 ? new InspectedImage("image/png", "png", width, height, output.ToArray()) : null;
+    }
+}

@@ -1,0 +1,285 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Text;
+using System.Text.RegularExpressions;
+using PhoneNumbers;
+using VssId.BuildingBlocks.Errors;
+using VssId.Modules.Reference.Contracts;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Modules.Registration.Features;
+
+/// <summary>The declaration as an app sends it. Every field is optional here so a missing one is a field error, not a parse error.</summary>
+public sealed record DeclarationRequest(
+    string? BhxhCode,
+    string? FullName,
+    DateOnly? DateOfBirth,
+    string? Gender,
+    IdentityDocumentRequest? IdentityDocument,
+    AddressRequest? Address,
+    string? Phone,
+    string? Email);
+
+public sealed record IdentityDocumentRequest(string? Type, string? Number, string? Nationality);
+
+public sealed record AddressRequest(string? Catalog, string? ProvinceCode, string? DistrictCode, string? WardCode, string? Street);
+
+/// <summary>
+/// Turns a request into a valid, normalised <see cref="Declaration"/> (formats.md), or throws one 400
+/// problem listing every field error. Text is trimmed and NFC; the phone becomes 0 + 9 digits.
+/// </summary>
+public static partial class DeclarationInput
+{
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+    private static readonly TimeZoneInfo Vietnam = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+
+    public static Declaration Normalise(DeclarationRequest? request, IAddressCatalog catalog, DateTimeOffset now)
+    {
+        var errors = new List<(string, FieldError)>();
+        request ??= new DeclarationRequest(null, null, null, null, null, null, null, null);
+
+        var bhxhCode = NormaliseBhxhCode(request.BhxhCode);
+        if (bhxhCode is null)
+        {
+            errors.Add(("bhxhCode", RegistrationProblems.BhxhCodeInvalid));
+        }
+        var fullName = NormaliseName(request.FullName);
+        if (fullName is null)
+        {
+            errors.Add(("fullName", RegistrationProblems.FullNameInvalid));
+        }
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Vietnam).DateTime);
+        if (request.DateOfBirth is not { } dateOfBirth || dateOfBirth.Year < 1900 || dateOfBirth > today)
+        {
+            errors.Add(("dateOfBirth", RegistrationProblems.DateOfBirthInvalid));
+            dateOfBirth = default;
+        }
+        var gender = Text(request.Gender);
+        if (gender is not ("Nam" or "Nữ"))
+        {
+            errors.Add(("gender", RegistrationProblems.GenderInvalid));
+        }
+        var identity = NormaliseIdentity(request.IdentityDocument, dateOfBirth, gender, catalog, errors);
+        var address = NormaliseAddress(request.Address, catalog, errors);
+        var phone = NormalisePhone(request.Phone);
+        if (phone is null)
+        {
+            errors.Add(("phone", RegistrationProblems.PhoneInvalid));
+        }
+        var email = Text(request.Email);
+        if (email is { Length: 0 })
+        {
+            email = null;
+        }
+        if (email is not null && !IsEmail(email))
+        {
+            errors.Add(("email", RegistrationProblems.EmailInvalid));
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationProblemException(errors);
+        }
+        return new Declaration(bhxhCode!, fullName!, dateOfBirth, gender!, identity!, address!, phone!, email);
+    }
+
+    /// <summary>10 digits, or the 15-character BHYT card code whose last 10 characters are digits.</summary>
+    public static string? NormaliseBhxhCode(string? value)
+    {
+        var code = Text(value)?.ToUpperInvariant();
+        if (code is null)
+        {
+            return null;
+        }
+        if (TenDigits().IsMatch(code))
+        {
+            return code;
+        }
+        return BhytCard().IsMatch(code) ? code[^10..] : null;
+    }
+
+    public static string? NormalisePhone(string? value)
+    {
+        var raw = Text(value);
+        if (string.IsNullOrEmpty(raw) || raw.Length > 20)
+        {
+            return null;
+        }
+        try
+        {
+            var number = Phones.Parse(raw.Replace(".", " ", StringComparison.Ordinal), "VN");
+            if (number.CountryCode != 84 || !Phones.IsValidNumber(number) || Phones.GetNumberType(number) != PhoneNumberType.MOBILE)
+            {
+                return null;
+            }
+            var national = number.NationalNumber.ToString(CultureInfo.InvariantCulture);
+            return national.Length == 9 ? "0" + national : null;
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+    }
+
+    private static string? NormaliseName(string? value)
+    {
+        var name = Text(value);
+        if (name is null)
+        {
+            return null;
+        }
+        name = Spaces().Replace(name, " ");
+        return name.Length is >= 2 and <= 100 && NameCharacters().IsMatch(name) && name.Count(char.IsLetter) >= 2 ? name : null;
+    }
+
+    private static IdentityDocument? NormaliseIdentity(IdentityDocumentRequest? request, DateOnly dateOfBirth, string? gender,
+        IAddressCatalog catalog, List<(string, FieldError)> errors)
+    {
+        var type = Text(request?.Type);
+        var number = Text(request?.Number)?.ToUpperInvariant().Replace(" ", "", StringComparison.Ordinal);
+        var nationality = Text(request?.Nationality)?.ToUpperInvariant();
+        switch (type)
+        {
+            case "CCCD":
+                return CheckCccd(number, dateOfBirth, gender, catalog, "identityDocument.number", errors) ? new IdentityDocument(type, number!, null) : null;
+            case "CMND":
+                if (number is not null && NineDigits().IsMatch(number))
+                {
+                    return new IdentityDocument(type, number, null);
+                }
+                if (number is not null && number.Length == 12)
+                {
+                    return CheckCccd(number, dateOfBirth, gender, catalog, "identityDocument.number", errors) ? new IdentityDocument(type, number, null) : null;
+                }
+                errors.Add(("identityDocument.number", RegistrationProblems.CmndInvalid));
+                return null;
+            case "Passport":
+                var vietnamese = (nationality is null or "VN") && number is not null && VietnamesePassport().IsMatch(number);
+                var foreign = nationality is { Length: 2 } && nationality != "VN" && IsoAlpha2().IsMatch(nationality) && number is not null && ForeignPassport().IsMatch(number);
+                if (vietnamese || foreign)
+                {
+                    return new IdentityDocument(type, number!, vietnamese ? "VN" : nationality);
+                }
+                errors.Add(("identityDocument.number", RegistrationProblems.PassportInvalid));
+                return null;
+            default:
+                errors.Add(("identityDocument.type", RegistrationProblems.DocumentTypeInvalid));
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// CCCD: digits 1–3 a real province code, digit 4 century and gender (0/1 1900s male/female, 2/3 2000s,
+    /// 4/5 2100s), digits 5–6 the last two digits of the birth year.
+    /// </summary>
+    public static bool CheckCccd(string? number, DateOnly dateOfBirth, string? gender, IAddressCatalog catalog, string field,
+        List<(string, FieldError)> errors)
+    {
+        if (number is null || !TwelveDigits().IsMatch(number) || number[0] != '0' || !catalog.IsLegacyProvinceCode(number[1..3]))
+        {
+            errors.Add((field, RegistrationProblems.CccdInvalid));
+            return false;
+        }
+        if (dateOfBirth == default || gender is not ("Nam" or "Nữ"))
+        {
+            return true; // the date or gender is already reported; nothing to compare with
+        }
+        var centuryDigit = number[3] - '0';
+        var century = 1900 + (centuryDigit / 2 * 100);
+        var female = centuryDigit % 2 == 1;
+        var year = century + int.Parse(number.AsSpan(4, 2), CultureInfo.InvariantCulture);
+        if (centuryDigit > 5 || year != dateOfBirth.Year || female != (gender == "Nữ"))
+        {
+            errors.Add((field, RegistrationProblems.CccdMismatch));
+            return false;
+        }
+        return true;
+    }
+
+    private static Address? NormaliseAddress(AddressRequest? request, IAddressCatalog catalog, List<(string, FieldError)> errors)
+    {
+        if (request is null)
+        {
+            errors.Add(("address", RegistrationProblems.Required));
+            return null;
+        }
+        var street = Text(request.Street);
+        var streetValid = street is { Length: >= 1 and <= 200 };
+        if (!streetValid)
+        {
+            errors.Add(("address.street", RegistrationProblems.StreetInvalid));
+        }
+        var catalogName = Text(request.Catalog) ?? AddressCatalogs.Current;
+        var district = Text(request.DistrictCode);
+        var resolution = catalog.Resolve(new AddressCodes(catalogName, Text(request.ProvinceCode) ?? "", string.IsNullOrEmpty(district) ? null : district,
+            Text(request.WardCode) ?? ""));
+        if (!resolution.IsValid)
+        {
+            errors.Add(($"address.{resolution.ErrorField}", AddressErrors.For(resolution.ErrorCode!)));
+            return null;
+        }
+        var a = resolution.Address!;
+        return streetValid
+            ? new Address(a.Catalog, a.ProvinceCode, a.DistrictCode, a.WardCode, street!, a.Catalog == AddressCatalogs.Legacy ? a.Mapped2025WardCode : null)
+            : null;
+    }
+
+    private static bool IsEmail(string email)
+    {
+        if (email.Length > 254 || email.Contains(' ', StringComparison.Ordinal))
+        {
+            return false;
+        }
+        try
+        {
+            var parsed = new MailAddress(email);
+            return parsed.Address == email && parsed.Host.Contains('.', StringComparison.Ordinal);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static string? Text(string? value) => value?.Normalize(NormalizationForm.FormC).Trim();
+
+    [GeneratedRegex("^[0-9]{10}$")]
+    private static partial Regex TenDigits();
+
+    [GeneratedRegex("^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$")]
+    private static partial Regex BhytCard();
+
+    [GeneratedRegex("^[0-9]{9}$")]
+    private static partial Regex NineDigits();
+
+    [GeneratedRegex("^[0-9]{12}$")]
+    private static partial Regex TwelveDigits();
+
+    [GeneratedRegex("^[A-Z][0-9]{7}$")]
+    private static partial Regex VietnamesePassport();
+
+    [GeneratedRegex("^[A-Z0-9]{6,9}$")]
+    private static partial Regex ForeignPassport();
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex IsoAlpha2();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+
+    [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M} '’.\-]*$")]
+    private static partial Regex NameCharacters();
+}
+
+/// <summary>Texts for the Reference catalog's address error codes.</summary>
+public static class AddressErrors
+{
+    public static FieldError For(string code) => code switch
+    {
+        "address.catalog_unknown" => new(code, new("Danh mục địa giới phải là \"2025\" hoặc \"legacy\".", "The catalog must be \"2025\" or \"legacy\".")),
+        "address.province_unknown" => new(code, new("Mã tỉnh/thành phố không có trong danh mục đã chọn.", "The province code is not in the chosen catalog.")),
+        "address.district_required" => new(code, new("Danh mục cũ cần mã quận/huyện.", "The legacy catalog needs a district code.")),
+        "address.district_unknown" => new(code, new("Mã quận/huyện không thuộc tỉnh/thành phố đã chọn.", "The district is not in the chosen province.")),
+        "address.district_not_in_catalog" => new(code, new("Danh mục 2025 không có cấp quận/huyện; bỏ trống mã quận/huyện.", "The 2025 catalog has no districts; leave the district empty.")),
+        _ => new(code, new("Mã phường/xã không thuộc đơn vị đã chọn.", "The ward is not in the chosen unit.")),
+    };
+}

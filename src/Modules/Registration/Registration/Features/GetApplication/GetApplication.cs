@@ -1,0 +1,36 @@
+using Marten;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
+
+namespace VssId.Modules.Registration.Features.GetApplication;
+
+public sealed record GetApplication(Guid Id, string? Token) : IQuery<ApplicationResponse>;
+
+public sealed class GetApplicationHandler(IQuerySession session) : IQueryHandler<GetApplication, ApplicationResponse>
+{
+    public async ValueTask<ApplicationResponse> Handle(GetApplication query, CancellationToken cancellationToken) =>
+        ApplicationResponse.From(await ApplicationAccess.Load(session, query.Id, query.Token, cancellationToken));
+}
+
+internal sealed class GetApplicationEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/registrations/{id:guid}", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
+            {
+                var application = await sender.Send(new GetApplication(id, ApplicationAccess.Bearer(http.Request)), ct);
+                http.Response.Headers.ETag = ApplicationAccess.ETag(application.Version);
+                return TypedResults.Ok(application);
+            })
+            .WithTags(RegistrationModule.Tag)
+            .WithName("GetApplication")
+            .WithSummary("Xem hồ sơ · Get an application")
+            .WithDescription("Cần `Authorization: Bearer {accessToken}` của chính hồ sơ này. `ETag` dùng cho `If-Match` khi sửa.")
+            .Produces<ApplicationResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithResponseExample(StatusCodes.Status200OK, ApplicationResponse.Example);
+}

@@ -1,0 +1,56 @@
+using Marten;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
+using VssId.Modules.Reference.Contracts;
+using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.Features.StartApplication;
+
+namespace VssId.Modules.Registration.Features.ReplaceDeclaration;
+
+public sealed record ReplaceDeclaration(Guid Id, string? Token, long? IfMatch, DeclarationRequest Request) : ICommand<ApplicationResponse>;
+
+/// <summary>"Quay lại": the whole declaration is replaced while the application is a draft (or needs information). A new phone must be verified again.</summary>
+public sealed class ReplaceDeclarationHandler(IDocumentSession session, IAddressCatalog catalog, TimeProvider time)
+    : ICommandHandler<ReplaceDeclaration, ApplicationResponse>
+{
+    public async ValueTask<ApplicationResponse> Handle(ReplaceDeclaration command, CancellationToken cancellationToken)
+    {
+        var current = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
+        ApplicationAccess.EnsureVersion(current, command.IfMatch);
+        var now = time.GetUtcNow();
+        var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
+        var stream = await session.Events.FetchForWriting<Application>(command.Id, current.Version, cancellationToken);
+        var replaced = stream.Aggregate!.ReplaceDeclaration(declaration, now);
+        stream.AppendOne(replaced);
+        await session.SaveChangesAsync(cancellationToken);
+        return ApplicationResponse.From(stream.Aggregate.Apply(replaced) with { Version = current.Version + 1 });
+    }
+}
+
+internal sealed class ReplaceDeclarationEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder app) =>
+        app.MapPut("/api/v1/registrations/{id:guid}", async (Guid id, DeclarationRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
+            {
+                var updated = await sender.Send(new ReplaceDeclaration(id, ApplicationAccess.Bearer(http.Request), ApplicationAccess.IfMatch(http.Request), request), ct);
+                http.Response.Headers.ETag = ApplicationAccess.ETag(updated.Version);
+                return TypedResults.Ok(updated);
+            })
+            .WithTags(RegistrationModule.Tag)
+            .WithName("ReplaceDeclaration")
+            .WithSummary("Sửa tờ khai (thay toàn bộ) · Replace the declaration")
+            .WithDescription("Chỉ khi hồ sơ ở trạng thái Draft hoặc NeedsInformation. Không đổi được mã số BHXH (409). Đổi số điện thoại thì phải xác thực lại. `If-Match` cũ → 412.")
+            .Accepts<DeclarationRequest>("application/json")
+            .Produces<ApplicationResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithRequestExample(RegistrationExamples.Declaration)
+            .WithResponseExample(StatusCodes.Status200OK, ApplicationResponse.Example);
+}

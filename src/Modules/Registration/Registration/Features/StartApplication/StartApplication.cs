@@ -1,0 +1,81 @@
+using Marten;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
+using VssId.Modules.Reference.Contracts;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Modules.Registration.Features.StartApplication;
+
+public sealed record StartApplicationResponse(Guid Id, string AccessToken, string Status, long Version);
+
+public sealed record StartApplication(DeclarationRequest Request) : ICommand<StartApplicationResponse>;
+
+/// <summary>
+/// Starts a draft. Drafts for one mã số BHXH do not block each other (anyone can read a code off a
+/// BHYT card; blocking would let them lock its owner out): only a submitted application does. A phone
+/// holds at most 3 open drafts.
+/// </summary>
+public sealed class StartApplicationHandler(IDocumentSession session, IAddressCatalog catalog, TimeProvider time)
+    : ICommandHandler<StartApplication, StartApplicationResponse>
+{
+    public const int MaxDraftsPerPhone = 3;
+
+    public async ValueTask<StartApplicationResponse> Handle(StartApplication command, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
+        if (await session.LoadAsync<OpenSubmission>(declaration.BhxhCode, cancellationToken) is not null)
+        {
+            throw new ProblemException(RegistrationProblems.ApplicationOpen);
+        }
+        var drafts = await session.Query<Application>()
+            .CountAsync(a => a.Phone == declaration.Phone && a.Status == ApplicationStatus.Draft, cancellationToken);
+        if (drafts >= MaxDraftsPerPhone)
+        {
+            throw new ProblemException(RegistrationProblems.TooManyDrafts);
+        }
+        var id = Guid.CreateVersion7();
+        var (token, hash) = ApplicationAccess.NewToken();
+        session.Events.StartStream<Application>(id, new ApplicationStarted(id, declaration, hash, now));
+        await session.SaveChangesAsync(cancellationToken);
+        return new StartApplicationResponse(id, token, ApplicationStatus.Draft, 1);
+    }
+}
+
+internal sealed class StartApplicationEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/v1/registrations", async (DeclarationRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
+            {
+                var started = await sender.Send(new StartApplication(request), ct);
+                http.Response.Headers.ETag = ApplicationAccess.ETag(started.Version);
+                return TypedResults.Created($"/api/v1/registrations/{started.Id}", started);
+            })
+            .WithTags(RegistrationModule.Tag)
+            .WithName("StartApplication")
+            .RequireRateLimiting(RegistrationModule.StartRateLimit)
+            .WithSummary("Tạo hồ sơ đăng ký (nháp) · Start an application (draft)")
+            .WithDescription("Trả về `id` và `accessToken` (chỉ hiển thị một lần): dùng `Authorization: Bearer {accessToken}` cho mọi thao tác trên hồ sơ này. "
+                + "Địa chỉ theo danh mục `2025` (mặc định) hoặc `legacy`. Số điện thoại chấp nhận `+84…`, `84…`, `0…`, khoảng trắng và dấu chấm.")
+            .Accepts<DeclarationRequest>("application/json")
+            .Produces<StartApplicationResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithRequestExample(RegistrationExamples.Declaration)
+            .WithResponseExample(StatusCodes.Status201Created, new StartApplicationResponse(Guid.Parse("0b6f4f8e-2a1c-4c1e-9a53-6f1a2d9c7e11"),
+                "k3J9dQ2v8xR0mZ4tL7pW1sY6uA5bC2eF9gH3iJ0kL8o", ApplicationStatus.Draft, 1));
+}
+
+/// <summary>Vietnamese examples shown in Swagger.</summary>
+internal static class RegistrationExamples
+{
+    public static readonly DeclarationRequest Declaration = new("0120169123", "Nguyễn Văn An", new DateOnly(1990, 3, 15), "Nam",
+        new IdentityDocumentRequest("CCCD", "001090001234", null),
+        new AddressRequest("legacy", "01", "021", "00611", "Số 12 ngõ 34 đường Phạm Văn Đồng"), "+84 352 153 123", "an.nguyen@example.vn");
+}

@@ -1,0 +1,114 @@
+using JasperFx;
+using Marten;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
+using VssId.Modules.Reference.Contracts;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Modules.Registration.Features.SubmitApplication;
+
+public sealed record SubmitApplicationRequest(string? OfficeCode, bool SendDeclarationByEmail);
+
+public sealed record SubmitApplicationResponse(string Status, string ApplicationNumber);
+
+public sealed record SubmitApplication(Guid Id, string? Token, long? IfMatch, SubmitApplicationRequest Request) : ICommand<SubmitApplicationResponse>;
+
+/// <summary>
+/// "Gửi": needs a verified phone, the three photos and an office of the catalog. The race between
+/// several drafts of one mã số BHXH is decided here, in the database: the OpenSubmission row keyed by
+/// the code commits with the Submitted event, so exactly one draft wins and the others get 409.
+/// </summary>
+public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCatalog offices, IAddressCatalog addresses,
+    NpgsqlDataSource dataSource, TimeProvider time) : ICommandHandler<SubmitApplication, SubmitApplicationResponse>
+{
+    private static readonly TimeZoneInfo Vietnam = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+
+    public async ValueTask<SubmitApplicationResponse> Handle(SubmitApplication command, CancellationToken cancellationToken)
+    {
+        var application = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
+        ApplicationAccess.EnsureVersion(application, command.IfMatch);
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Vietnam).DateTime);
+        var officeCode = command.Request.OfficeCode?.Trim() ?? "";
+        var errors = new List<(string, FieldError)>();
+        var office = offices.FindActive(officeCode, today);
+        if (office is null)
+        {
+            errors.Add(("officeCode", RegistrationProblems.OfficeUnknown));
+        }
+        if (command.Request.SendDeclarationByEmail && application.Declaration.Email is null)
+        {
+            errors.Add(("sendDeclarationByEmail", RegistrationProblems.EmailRequired));
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationProblemException(errors);
+        }
+
+        var number = $"{office!.Code}-{today:yyyyMMdd}-{await NextSequence(cancellationToken):D6}";
+        var (addressLine, provinceName) = Describe(application.Declaration.Address);
+        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.Version, cancellationToken);
+        var wasDraft = stream.Aggregate!.Status == ApplicationStatus.Draft;
+        stream.AppendOne(stream.Aggregate.Submit(office.Code, number, command.Request.SendDeclarationByEmail, now, addressLine, provinceName));
+        if (wasDraft)
+        {
+            session.Insert(new OpenSubmission(application.BhxhCode, application.Id, now));
+        }
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (DocumentAlreadyExistsException)
+        {
+            throw new ProblemException(RegistrationProblems.ApplicationOpen);
+        }
+        return new SubmitApplicationResponse(ApplicationStatus.Submitted, number);
+    }
+
+    private async Task<long> NextSequence(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT nextval('registration.application_number_seq')");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private (string Line, string Province) Describe(Address address)
+    {
+        var resolved = addresses.Resolve(new AddressCodes(address.Catalog, address.ProvinceCode, address.DistrictCode, address.WardCode)).Address;
+        if (resolved is null)
+        {
+            return (address.Street, "");
+        }
+        var parts = new[] { address.Street, resolved.WardFullName, resolved.DistrictFullName, resolved.ProvinceFullName }.Where(p => !string.IsNullOrEmpty(p));
+        var province = resolved.ProvinceFullName.Replace("Thành phố ", "", StringComparison.Ordinal).Replace("Tỉnh ", "", StringComparison.Ordinal);
+        return (string.Join(", ", parts), province);
+    }
+}
+
+internal sealed class SubmitApplicationEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/v1/registrations/{id:guid}/submit", async (Guid id, SubmitApplicationRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
+                TypedResults.Accepted($"/api/v1/registrations/{id}",
+                    await sender.Send(new SubmitApplication(id, ApplicationAccess.Bearer(http.Request), ApplicationAccess.IfMatch(http.Request), request), ct)))
+            .WithTags(RegistrationModule.Tag)
+            .WithName("SubmitApplication")
+            .WithSummary("Gửi hồ sơ · Submit the application")
+            .WithDescription("Cần số điện thoại đã xác thực, đủ 3 ảnh và mã cơ quan BHXH trong danh mục (`GET /api/v1/reference/offices`). "
+                + "409 nêu bước còn thiếu (`registration.phone_not_verified`, `registration.documents_missing`) hoặc `registration.application_open`. "
+                + "Sau khi gửi: SMS xác nhận có số hồ sơ; nếu `sendDeclarationByEmail`, tờ khai Mẫu 01 được gửi qua email.")
+            .Accepts<SubmitApplicationRequest>("application/json")
+            .Produces<SubmitApplicationResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithRequestExample(new SubmitApplicationRequest("00123", true))
+            .WithResponseExample(StatusCodes.Status202Accepted, new SubmitApplicationResponse(ApplicationStatus.Submitted, "00123-20261125-000042"));
+}

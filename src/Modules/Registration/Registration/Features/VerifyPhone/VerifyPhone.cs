@@ -1,0 +1,115 @@
+using Marten;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
+using VssId.Modules.Notifications.Contracts;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Modules.Registration.Features.VerifyPhone;
+
+public sealed record SendPhoneCode(Guid Id, string? Token) : ICommand;
+
+public sealed record ConfirmPhoneCodeRequest(string? Code);
+
+public sealed record ConfirmPhoneCode(Guid Id, string? Token, string? Code) : ICommand;
+
+/// <summary>Sends an OTP to the declared mobile. The code is bound to the application and that phone: a changed phone needs a new code.</summary>
+public sealed class SendPhoneCodeHandler(IQuerySession session, IOneTimeCodes codes) : ICommandHandler<SendPhoneCode>
+{
+    public const string Purpose = "registration.phone";
+
+    public static string Target(Application application) => $"{application.Id:N}:{application.Declaration.Phone}";
+
+    public async ValueTask<Mediator.Unit> Handle(SendPhoneCode command, CancellationToken cancellationToken)
+    {
+        var application = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
+        if (!application.IsEditable)
+        {
+            throw new ProblemException(RegistrationProblems.NotEditable);
+        }
+        var issue = await codes.IssueBySms(Purpose, Target(application), application.Declaration.Phone, cancellationToken);
+        return issue.Status switch
+        {
+            OneTimeCodeIssueStatus.Sent => Mediator.Unit.Value,
+            OneTimeCodeIssueStatus.TooSoon => throw new ProblemException(RegistrationProblems.OtpTooSoon, retryAfter: issue.RetryAfter),
+            OneTimeCodeIssueStatus.TooMany => throw new ProblemException(RegistrationProblems.OtpTooMany, retryAfter: issue.RetryAfter),
+            _ => throw new ProblemException(RegistrationProblems.SmsUnavailable, retryAfter: issue.RetryAfter),
+        };
+    }
+}
+
+public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCodes codes, TimeProvider time) : ICommandHandler<ConfirmPhoneCode>
+{
+    public async ValueTask<Mediator.Unit> Handle(ConfirmPhoneCode command, CancellationToken cancellationToken)
+    {
+        var application = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
+        var code = command.Code?.Trim() ?? "";
+        if (code.Length != 6 || !code.All(char.IsAsciiDigit))
+        {
+            throw new ValidationProblemException([("code", RegistrationProblems.CodeInvalid)]);
+        }
+        if (!application.IsEditable)
+        {
+            throw new ProblemException(RegistrationProblems.NotEditable);
+        }
+        switch (await codes.Verify(SendPhoneCodeHandler.Purpose, SendPhoneCodeHandler.Target(application), code, cancellationToken))
+        {
+            case OneTimeCodeCheck.Valid:
+                var stream = await session.Events.FetchForWriting<Application>(command.Id, application.Version, cancellationToken);
+                stream.AppendOne(stream.Aggregate!.VerifyPhone(time.GetUtcNow()));
+                await session.SaveChangesAsync(cancellationToken);
+                return Mediator.Unit.Value;
+            case OneTimeCodeCheck.Expired:
+                throw new ProblemException(RegistrationProblems.OtpExpired);
+            case OneTimeCodeCheck.TooManyAttempts:
+                throw new ProblemException(RegistrationProblems.OtpTooManyAttempts, retryAfter: TimeSpan.FromSeconds(60));
+            default:
+                throw new ProblemException(RegistrationProblems.OtpInvalid);
+        }
+    }
+}
+
+internal sealed class VerifyPhoneEndpoints : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/registrations/{id:guid}/phone-verification", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
+            {
+                await sender.Send(new SendPhoneCode(id, ApplicationAccess.Bearer(http.Request)), ct);
+                return TypedResults.Accepted((string?)null);
+            })
+            .WithTags(RegistrationModule.Tag)
+            .WithName("SendPhoneCode")
+            .WithSummary("Gửi mã OTP tới số điện thoại đã khai · Send an OTP to the declared mobile")
+            .WithDescription("Mã 6 chữ số, hiệu lực 5 phút; gửi lại sau 60 giây; 2 mã gần nhất đều dùng được; tối đa 5 lần gửi mỗi giờ. "
+                + "Trong Development, đọc SMS tại `GET /api/dev/messages?to={phone}`.")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        app.MapPost("/api/v1/registrations/{id:guid}/phone-verification/confirm", async (Guid id, ConfirmPhoneCodeRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
+            {
+                await sender.Send(new ConfirmPhoneCode(id, ApplicationAccess.Bearer(http.Request), request.Code), ct);
+                return TypedResults.NoContent();
+            })
+            .WithTags(RegistrationModule.Tag)
+            .WithName("ConfirmPhoneCode")
+            .WithSummary("Xác nhận mã OTP · Confirm the OTP")
+            .WithDescription("400 `otp.invalid` khi sai, `otp.expired` khi hết hạn; 429 `otp.too_many_attempts` sau 5 lần sai.")
+            .Accepts<ConfirmPhoneCodeRequest>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithRequestExample(new ConfirmPhoneCodeRequest("482913"));
+    }
+}

@@ -1,0 +1,42 @@
+using Marten;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Modules;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Modules.Registration.Features.WithdrawApplication;
+
+public sealed record WithdrawApplication(Guid Id, string? Token) : ICommand;
+
+/// <summary>Withdraws a draft; its token stops working and the phone's draft slot is freed.</summary>
+public sealed class WithdrawApplicationHandler(IDocumentSession session, TimeProvider time) : ICommandHandler<WithdrawApplication>
+{
+    public async ValueTask<Mediator.Unit> Handle(WithdrawApplication command, CancellationToken cancellationToken)
+    {
+        var current = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
+        var stream = await session.Events.FetchForWriting<Application>(command.Id, current.Version, cancellationToken);
+        stream.AppendOne(stream.Aggregate!.Withdraw(time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return Mediator.Unit.Value;
+    }
+}
+
+internal sealed class WithdrawApplicationEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder app) =>
+        app.MapDelete("/api/v1/registrations/{id:guid}", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
+            {
+                await sender.Send(new WithdrawApplication(id, ApplicationAccess.Bearer(http.Request)), ct);
+                return TypedResults.NoContent();
+            })
+            .WithTags(RegistrationModule.Tag)
+            .WithName("WithdrawApplication")
+            .WithSummary("Rút hồ sơ nháp · Withdraw a draft")
+            .WithDescription("Chỉ hồ sơ nháp. Sau khi rút, `accessToken` không còn dùng được.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+}
