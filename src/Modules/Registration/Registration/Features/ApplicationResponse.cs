@@ -33,7 +33,7 @@ public sealed record ApplicationResponse(
 
     public static readonly ApplicationResponse Example = new(Guid.Parse("0b6f4f8e-2a1c-4c1e-9a53-6f1a2d9c7e11"), "Draft", "0120169123", "Nguyễn Văn An",
         new DateOnly(1990, 3, 15), "Nam", new IdentityDocument("CCCD", "079090001234", null),
-        new Address("legacy", "01", "021", "00611", "Số 12 ngõ 34 đường Phạm Văn Đồng", "00598"), "0352153123", "an.nguyen@example.vn",
+        new Address("legacy", "01", "021", "00613", "Số 12 ngõ 34 đường Phạm Văn Đồng", null), "0352153123", "an.nguyen@example.vn",
         false, [new DocumentResponse("portrait")], null, null, null, null, 3);
 }
 

@@ -57,8 +57,8 @@ internal sealed class GetWardsEndpoint : IEndpoint
 {
     private static readonly AdministrativeUnitResponse[] Example =
     [
-        new("00611", "Minh Khai", "Phường Minh Khai"),
-        new("00602", "Thượng Cát", "Phường Thượng Cát"),
+        new("00613", "Minh Khai", "Phường Minh Khai"),
+        new("00595", "Thượng Cát", "Phường Thượng Cát"),
     ];
 
     public void Map(IEndpointRouteBuilder app)

@@ -77,5 +77,5 @@ internal static class RegistrationExamples
 {
     public static readonly DeclarationRequest Declaration = new("0120169123", "Nguyễn Văn An", new DateOnly(1990, 3, 15), "Nam",
         new IdentityDocumentRequest("CCCD", "001090001234", null),
-        new AddressRequest("legacy", "01", "021", "00611", "Số 12 ngõ 34 đường Phạm Văn Đồng"), "+84 352 153 123", "an.nguyen@example.vn");
+        new AddressRequest("legacy", "01", "021", "00613", "Số 12 ngõ 34 đường Phạm Văn Đồng"), "+84 352 153 123", "an.nguyen@example.vn");
 }
