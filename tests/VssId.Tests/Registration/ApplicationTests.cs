@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using VssId.BuildingBlocks.Errors;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Tests.Registration;
+
+/// <summary>The aggregate as pure functions: given events, when a decision, then the event (or the refusal).</summary>
+public sealed class ApplicationTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 3, 0, 0, TimeSpan.Zero);
+
+    private static readonly Declaration Declared = new("0120169123", "Nguyễn Văn An", new DateOnly(1990, 3, 15), "Nam",
+        new IdentityDocument("CCCD", "001090001234", null), new Address("legacy", "01", "021", "00613", "Số 12", null), "0352153123", null);
+
+    private static Application Started() => Application.Create(new ApplicationStarted(Guid.NewGuid(), Declared, "hash", Now));
+
+    private static Application Ready()
+    {
+        var application = Started();
+        application = application.Apply(application.VerifyPhone(Now));
+        foreach (var kind in DocumentKinds.Required)
+        {
+            application = application.Apply(application.Attach(new StoredDocument(kind, $"k/{kind}", "image/jpeg", 800, 600, 1000), Now));
+        }
+        return application;
+    }
+
+    [Fact]
+    public void Submitting_without_a_verified_phone_is_refused() =>
+        Assert.Equal("registration.phone_not_verified",
+            Assert.Throws<ProblemException>(() => Started().Submit("00123", "n", false, Now, "a", "Hà Nội")).Type.Code);
+
+    [Fact]
+    public void Submitting_without_every_photo_names_what_is_missing()
+    {
+        var application = Started();
+        application = application.Apply(application.VerifyPhone(Now));
+        application = application.Apply(application.Attach(new StoredDocument(DocumentKinds.Portrait, "k", "image/jpeg", 800, 600, 1), Now));
+        var problem = Assert.Throws<ProblemException>(() => application.Submit("00123", "n", false, Now, "a", "Hà Nội"));
+        Assert.Equal("registration.documents_missing", problem.Type.Code);
+        Assert.Contains("id-front, id-back", problem.Detail!.En, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_ready_application_submits_with_its_declaration_and_photos_and_is_then_closed_to_edits()
+    {
+        var submitted = Ready().Submit("00123", "00123-20261125-000001", true, Now, "Số 12, Phường Minh Khai", "Hà Nội");
+        Assert.Equal(Declared, submitted.Declaration);
+        Assert.Equal(3, submitted.Documents.Count);
+        var after = Ready().Apply(submitted);
+        Assert.Equal(ApplicationStatus.Submitted, after.Status);
+        Assert.Equal("registration.not_editable", Assert.Throws<ProblemException>(() => after.ReplaceDeclaration(Declared, Now)).Type.Code);
+        Assert.Equal("registration.not_editable", Assert.Throws<ProblemException>(() => after.Withdraw(Now)).Type.Code);
+    }
+
+    [Fact]
+    public void A_new_phone_is_no_longer_verified_and_the_code_cannot_change()
+    {
+        var application = Ready();
+        Assert.True(application.PhoneVerified);
+        var moved = application.Apply(application.ReplaceDeclaration(Declared with { Phone = "0912345678" }, Now));
+        Assert.False(moved.PhoneVerified);
+        Assert.Equal("registration.bhxh_code_immutable",
+            Assert.Throws<ProblemException>(() => application.ReplaceDeclaration(Declared with { BhxhCode = "0120169999" }, Now)).Type.Code);
+    }
+
+    [Fact]
+    public void Events_are_applied_immutably()
+    {
+        var started = Started();
+        var attached = started.Apply(started.Attach(new StoredDocument(DocumentKinds.IdBack, "k", "image/png", 800, 600, 1), Now));
+        Assert.Empty(started.Documents);
+        Assert.Equal(ImmutableDictionary<string, StoredDocument>.Empty.Count + 1, attached.Documents.Count);
+    }
+}
