@@ -86,6 +86,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseRateLimiter();
+app.UseMiddleware<VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware>();
 // Answers without a body (unknown route, wrong method) become problems too.
 app.UseStatusCodePages(async context =>
 {

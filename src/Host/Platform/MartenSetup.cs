@@ -20,6 +20,7 @@ public static class MartenSetup
                 // An integration event that cannot be delivered stops its relay until it can: skipping
                 // it would lose a message another module depends on.
                 options.Projections.Errors.SkipApplyErrors = false;
+                VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware.AddSchema(options);
                 foreach (var module in VssIdModules.All)
                 {
                     module.ConfigureMarten(options);

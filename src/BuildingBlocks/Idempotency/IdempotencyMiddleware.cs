@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Marten;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using VssId.BuildingBlocks.Errors;
+using Weasel.Postgresql.Tables;
+
+namespace VssId.BuildingBlocks.Idempotency;
+
+/// <summary>
+/// <c>Idempotency-Key</c> on POST: the same key with the same body (from the same caller, on the same
+/// route) answers the first response for 24 h; a different body is 422; while the first is running, 409.
+/// The stored response may hold an access token, so it is encrypted (Data Protection) and deleted after
+/// 24 h. Error answers (4xx problems, 5xx) are not kept: the request runs again and answers again.
+/// </summary>
+public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource dataSource, IDataProtectionProvider protection,
+    TimeProvider time, ILogger<IdempotencyMiddleware> logger)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+    private const string Purpose = "VssId.Idempotency.Response";
+    private static readonly string[] ReplayedHeaders = ["Location", "ETag", "Retry-After"];
+
+    public static readonly ProblemType KeyReused = new("idempotency.key_reused", 422,
+        new("Idempotency-Key này đã được dùng cho một yêu cầu khác.", "This Idempotency-Key was used for a different request."));
+
+    public static readonly ProblemType InProgress = new("idempotency.in_progress", 409,
+        new("Yêu cầu với Idempotency-Key này đang được xử lý.", "The request with this Idempotency-Key is still being processed."));
+
+    public static readonly ProblemType KeyInvalid = new("idempotency.key_invalid", 400,
+        new("Idempotency-Key dài 1–200 ký tự.", "An Idempotency-Key is 1–200 characters."));
+
+    /// <summary>The table, created by Marten's migration with the rest of the schema.</summary>
+    public static void AddSchema(StoreOptions options)
+    {
+        var table = new Table("marten.idempotency_requests");
+        table.AddColumn("id", "text").AsPrimaryKey();
+        table.AddColumn("request_hash", "text").NotNull();
+        table.AddColumn("status", "text").NotNull();
+        table.AddColumn("response_protected", "text");
+        table.AddColumn("created_at", "timestamptz").NotNull();
+        options.Storage.ExtendedSchemaObjects.Add(table);
+    }
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0)
+        {
+            await next(http);
+            return;
+        }
+        if (key.Length > 200)
+        {
+            await ProblemWriter.WriteAsync(http, KeyInvalid);
+            return;
+        }
+        var caller = http.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization
+            ? "auth:" + authorization
+            : "ip:" + http.Connection.RemoteIpAddress;
+        var id = Hash($"{http.Request.Path}\n{caller}\n{key}");
+        http.Request.EnableBuffering();
+        var requestHash = Hash(http.Request.ContentType + "\n" + await new StreamReader(http.Request.Body, Encoding.UTF8, leaveOpen: true).ReadToEndAsync(http.RequestAborted));
+        http.Request.Body.Position = 0;
+        var now = time.GetUtcNow();
+
+        await using (var connection = await dataSource.OpenConnectionAsync(http.RequestAborted))
+        {
+            await Execute(connection, "DELETE FROM marten.idempotency_requests WHERE id = $1 AND created_at < $2", id, now - Lifetime);
+            var claimed = await Execute(connection, """
+                INSERT INTO marten.idempotency_requests (id, request_hash, status, created_at) VALUES ($1, $2, 'running', $3)
+                ON CONFLICT (id) DO NOTHING
+                """, id, requestHash, now);
+            if (claimed == 0)
+            {
+                await Replay(http, connection, id, requestHash);
+                return;
+            }
+        }
+
+        var original = http.Response.Body;
+        using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        try
+        {
+            await next(http);
+        }
+        catch
+        {
+            http.Response.Body = original;
+            await Forget(id);
+            throw;
+        }
+        http.Response.Body = original;
+        if (http.Response.StatusCode is >= 200 and < 400)
+        {
+            var stored = new StoredResponse(http.Response.StatusCode, http.Response.ContentType,
+                ReplayedHeaders.Where(h => http.Response.Headers.ContainsKey(h)).ToDictionary(h => h, h => http.Response.Headers[h].ToString()),
+                Convert.ToBase64String(buffer.ToArray()));
+            await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+            await Execute(connection, "UPDATE marten.idempotency_requests SET status = 'done', response_protected = $2 WHERE id = $1",
+                id, protection.CreateProtector(Purpose).Protect(JsonSerializer.Serialize(stored)));
+        }
+        else
+        {
+            await Forget(id);
+        }
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, http.RequestAborted);
+    }
+
+    private async Task Replay(HttpContext http, NpgsqlConnection connection, string id, string requestHash)
+    {
+        await using var select = new NpgsqlCommand("SELECT request_hash, status, response_protected FROM marten.idempotency_requests WHERE id = $1", connection)
+        {
+            Parameters = { new() { Value = id } },
+        };
+        await using var reader = await select.ExecuteReaderAsync(http.RequestAborted);
+        if (!await reader.ReadAsync(http.RequestAborted))
+        {
+            await ProblemWriter.WriteAsync(http, InProgress);
+            return;
+        }
+        if (reader.GetString(0) != requestHash)
+        {
+            await ProblemWriter.WriteAsync(http, KeyReused);
+            return;
+        }
+        if (reader.GetString(1) != "done" || reader.IsDBNull(2))
+        {
+            await ProblemWriter.WriteAsync(http, InProgress);
+            return;
+        }
+        var stored = JsonSerializer.Deserialize<StoredResponse>(protection.CreateProtector(Purpose).Unprotect(reader.GetString(2)))!;
+        http.Response.StatusCode = stored.Status;
+        foreach (var (name, value) in stored.Headers)
+        {
+            http.Response.Headers[name] = value;
+        }
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (stored.ContentType is not null)
+        {
+            http.Response.ContentType = stored.ContentType;
+        }
+        await http.Response.Body.WriteAsync(Convert.FromBase64String(stored.Body), http.RequestAborted);
+        logger.LogInformation("Replayed the first response of an idempotent {Path}", http.Request.Path);
+    }
+
+    private async Task Forget(string id)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await Execute(connection, "DELETE FROM marten.idempotency_requests WHERE id = $1", id);
+    }
+
+    private static async Task<int> Execute(NpgsqlConnection connection, string sql, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+
+    private sealed record StoredResponse(int Status, string? ContentType, Dictionary<string, string> Headers, string Body);
+}
