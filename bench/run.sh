@@ -5,4 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
 require_dotnet
 ensure_postgres
+# bench/run.sh [seconds]               → Mẫu 01 rendering and SMS latency
+# bench/run.sh registration [seconds]  → start-application throughput against a bare baseline
+dotnet build src/Host/VssId.Host.csproj -c Release -nologo -v quiet -clp:NoSummary
 dotnet run -c Release --project bench/VssId.Bench -- "$@"

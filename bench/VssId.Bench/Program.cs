@@ -15,8 +15,15 @@ internal static class Benchmark
     public static async Task Main(string[] args)
     {
         // Figures for the messaging and documents module on this machine. Run: bench/run.sh [seconds]
-        var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        var seconds = args.Select(a => int.TryParse(a, out var n) ? n : 0).FirstOrDefault(n => n > 0, 10);
+        var only = args.FirstOrDefault(a => !int.TryParse(a, out _));
         Console.WriteLine($"VssId benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+        if (only == "registration")
+        {
+            await WithCluster(cs => RegistrationBench.Run(cs, seconds, 32));
+            return;
+        }
 
         // 1. Mẫu 01 rendering: PDFs per second with one renderer per core.
         var form = new DeclarationFormV1(Guid.NewGuid(), DeclarationFormKinds.Adult, "00123-20261125-000042", new DateOnly(2026, 11, 25),
@@ -107,6 +114,24 @@ internal static class Benchmark
             double Percentile(double p) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
             Console.WriteLine($"sms.enqueue_to_sent: {latencies.Count}/{messages} sent at 40/s offered; p50 {Percentile(0.50):F0} ms, p99 {Percentile(0.99):F0} ms, " +
                               $"max {latencies[^1]:F0} ms   [goal p99 < 2000 ms, pick-up < 1 s]");
+        }
+        finally
+        {
+            cluster.Stop(immediate: true);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task WithCluster(Func<string, Task> run)
+    {
+        var binaries = LocalPostgresCluster.FindBinDirectory() ?? throw new InvalidOperationException("PostgreSQL server binaries are needed.");
+        var directory = Path.Combine(Path.GetTempPath(), $"vssid-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        var cluster = new LocalPostgresCluster(Path.Combine(directory, "cluster"), binaries, durable: true, maxConnections: 200);
+        try
+        {
+            await run(await cluster.EnsureStartedAsync("vssid_bench"));
         }
         finally
         {

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace VssId.Bench;
+
+/// <summary>
+/// POST /api/v1/registrations against the real Host (a child process, Kestrel, durable embedded-style
+/// PostgreSQL) side by side with a bare minimal API doing one INSERT per POST on the same server.
+/// </summary>
+internal static class RegistrationBench
+{
+    public static async Task Run(string connectionString, int seconds, int clients)
+    {
+        await using (var setup = new NpgsqlConnection(connectionString))
+        {
+            await setup.OpenAsync();
+            await new NpgsqlCommand("CREATE TABLE IF NOT EXISTS bare (id uuid PRIMARY KEY, body jsonb NOT NULL)", setup).ExecuteNonQueryAsync();
+        }
+
+        // The bare baseline: minimal API, one data source, one INSERT per POST.
+        var barePort = FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{barePort}");
+        builder.Logging.ClearProviders();
+        var bare = builder.Build();
+        await using var bareData = NpgsqlDataSource.Create(connectionString);
+        bare.MapPost("/bare", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            var id = Guid.CreateVersion7();
+            await using var command = bareData.CreateCommand("INSERT INTO bare (id, body) VALUES ($1, $2::jsonb)");
+            command.Parameters.Add(new NpgsqlParameter { Value = id });
+            command.Parameters.Add(new NpgsqlParameter { Value = body });
+            await command.ExecuteNonQueryAsync();
+            return Results.Created($"/bare/{id}", new { id });
+        });
+        await bare.StartAsync();
+
+        var hostPort = FreePort();
+        var root = FindRoot();
+        var start = new ProcessStartInfo("dotnet", Path.Combine(root, "src/Host/bin/Release/net10.0/VssId.Host.dll"))
+        {
+            WorkingDirectory = Path.Combine(root, "src/Host"),
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ConnectionStrings__Postgres"] = connectionString;
+        start.Environment["Urls"] = $"http://127.0.0.1:{hostPort}";
+        start.Environment["RateLimiting__Enabled"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Hangfire"] = "Warning";
+        using var host = Process.Start(start)!;
+        host.OutputDataReceived += (_, _) => { };
+        host.ErrorDataReceived += (_, _) => { };
+        host.BeginOutputReadLine();
+        host.BeginErrorReadLine();
+        try
+        {
+            using var probe = new HttpClient();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                try
+                {
+                    if ((await probe.GetAsync(new Uri($"http://127.0.0.1:{hostPort}/health/ready"))).IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+                {
+                }
+                await Task.Delay(200);
+            }
+
+            var counter = 0;
+            object Body()
+            {
+                var n = Interlocked.Increment(ref counter);
+                return new
+                {
+                    bhxhCode = (1_000_000_000L + n).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    fullName = "Nguyễn Văn An",
+                    dateOfBirth = "1990-03-15",
+                    gender = "Nam",
+                    identityDocument = new { type = "Passport", number = "C1234567" },
+                    address = new { catalog = "2025", provinceCode = "01", wardCode = "00004", street = "Số 12 ngõ 34 đường Phạm Văn Đồng" },
+                    phone = "091" + (1_000_000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    email = "an.nguyen@example.vn",
+                };
+            }
+
+            // Warm both up, then measure each for the same time with the same clients.
+            await Load($"http://127.0.0.1:{barePort}/bare", Body, 3, clients);
+            await Load($"http://127.0.0.1:{hostPort}/api/v1/registrations", Body, 3, clients);
+            var baseline = await Load($"http://127.0.0.1:{barePort}/bare", Body, seconds, clients);
+            var vssid = await Load($"http://127.0.0.1:{hostPort}/api/v1/registrations", Body, seconds, clients);
+            Console.WriteLine($"bare.insert: {baseline.Rate:F0} req/s, p50 {baseline.P50:F1} ms, p99 {baseline.P99:F1} ms, errors {baseline.Errors}   ({clients} clients, {seconds} s, durable commits)");
+            Console.WriteLine($"registration.start: {vssid.Rate:F0} req/s, p50 {vssid.P50:F1} ms, p99 {vssid.P99:F1} ms, errors {vssid.Errors}   " +
+                              $"= {vssid.Rate / baseline.Rate:P0} of bare   [goal >= 50% of bare]");
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+            await bare.StopAsync();
+        }
+    }
+
+    private sealed record Result(double Rate, double P50, double P99, int Errors);
+
+    private static async Task<Result> Load(string url, Func<object> body, int seconds, int clients)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients });
+        var latencies = new ConcurrentBag<double>();
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        var until = TimeSpan.FromSeconds(seconds);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            while (clock.Elapsed < until)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsJsonAsync(new Uri(url), body());
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }));
+        var sorted = latencies.Order().ToArray();
+        return new Result(sorted.Length / clock.Elapsed.TotalSeconds, sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], errors);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "VssId.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Run the benchmark from the repository.");
+    }
+}
