@@ -58,6 +58,7 @@ internal static class RegistrationBench
         start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Urls"] = $"http://127.0.0.1:{hostPort}";
         start.Environment["RateLimiting__Enabled"] = "false";
+        start.Environment["Host__Roles"] = Environment.GetEnvironmentVariable("BENCH_HOST_ROLES") ?? "api,worker";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Hangfire"] = "Warning";
         using var host = Process.Start(start)!;

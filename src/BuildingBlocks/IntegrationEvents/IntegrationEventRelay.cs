@@ -21,10 +21,17 @@ public abstract class IntegrationEventRelay : SubscriptionBase
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the relay; <paramref name="name"/> names its checkpoint and must never change.</summary>
-    protected IntegrationEventRelay(string name, IServiceScopeFactory scopes, ILogger logger)
+    /// <summary>
+    /// Creates the relay; <paramref name="name"/> names its checkpoint and must never change.
+    /// <paramref name="published"/> are the domain event types it maps: the daemon reads only those.
+    /// </summary>
+    protected IntegrationEventRelay(string name, IServiceScopeFactory scopes, ILogger logger, params Type[] published)
     {
         Name = name;
+        foreach (var type in published)
+        {
+            IncludeType(type);
+        }
         _scopes = scopes;
         _logger = logger;
     }

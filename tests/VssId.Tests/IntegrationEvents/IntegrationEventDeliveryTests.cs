@@ -34,7 +34,7 @@ public sealed class DeliveryLog
 }
 
 internal sealed class ParcelRelay(IServiceScopeFactory scopes, ILogger<ParcelRelay> logger)
-    : IntegrationEventRelay("test-parcels", scopes, logger)
+    : IntegrationEventRelay("test-parcels", scopes, logger, typeof(ParcelRegistered))
 {
     protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data switch
     {

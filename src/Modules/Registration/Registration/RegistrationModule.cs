@@ -57,8 +57,7 @@ public sealed class RegistrationModule : IModule
         options.ForModule(Name).Document<Application>()
             .Index(a => a.BhxhCode)
             .Index(a => a.Phone)
-            .Index(a => a.AccessTokenHash)
-            .Index(a => a.Status);
+            .Index(a => a.AccessTokenHash);
         options.ForModule(Name).Document<OpenSubmission>();
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));
     }

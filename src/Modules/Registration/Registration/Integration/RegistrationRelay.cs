@@ -9,7 +9,7 @@ namespace VssId.Modules.Registration.Integration;
 
 /// <summary>Publishes Registration's facts to the other modules (and to its own side effects).</summary>
 internal sealed class RegistrationRelay(IServiceScopeFactory scopes, ILogger<RegistrationRelay> logger)
-    : IntegrationEventRelay("registration-integration", scopes, logger)
+    : IntegrationEventRelay("registration-integration", scopes, logger, typeof(ApplicationSubmitted))
 {
     protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data switch
     {

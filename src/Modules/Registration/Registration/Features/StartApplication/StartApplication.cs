@@ -29,13 +29,16 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
     {
         var now = time.GetUtcNow();
         var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
-        if (await session.LoadAsync<OpenSubmission>(declaration.BhxhCode, cancellationToken) is not null)
+        // Both checks in one round trip.
+        var batch = session.CreateBatchQuery();
+        var open = batch.Load<OpenSubmission>(declaration.BhxhCode);
+        var draftCount = batch.Query<Application>().Where(a => a.Phone == declaration.Phone && a.Status == ApplicationStatus.Draft).Count();
+        await batch.Execute(cancellationToken);
+        if (await open is not null)
         {
             throw new ProblemException(RegistrationProblems.ApplicationOpen);
         }
-        var drafts = await session.Query<Application>()
-            .CountAsync(a => a.Phone == declaration.Phone && a.Status == ApplicationStatus.Draft, cancellationToken);
-        if (drafts >= MaxDraftsPerPhone)
+        if (await draftCount >= MaxDraftsPerPhone)
         {
             throw new ProblemException(RegistrationProblems.TooManyDrafts);
         }
