@@ -31,7 +31,9 @@ services.AddSingleton<DatabaseConnection>();
 // also lets a Marten save and a Hangfire enqueue commit in one TransactionScope without 2PC.
 services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseConnection>().ConnectionString)
 {
-    ConnectionStringBuilder = { ApplicationName = $"vssid-{roles}", Enlist = true },
+    // Auto-prepared statements skip PostgreSQL's planning for Marten's and Hangfire's repeated SQL; that
+    // only pays if connections are not reset (DISCARD ALL drops prepared statements) when returned to the pool.
+    ConnectionStringBuilder = { ApplicationName = $"vssid-{roles}", Enlist = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2, NoResetOnClose = true },
 }.Build());
 
 services.AddSingleton(TimeProvider.System);
