@@ -54,8 +54,9 @@ public sealed class RegistrationModule : IModule
             .Event<AccessTokenReissued>("access_token_reissued");
         // The aggregate itself is the read model, updated in the transaction of its events.
         options.Projections.Snapshot<Application>(SnapshotLifecycle.Inline);
+        // Every lookup by code also names the phone (status, resume), so the phone index serves both; the
+        // token index keeps a wrong-token request from scanning the table.
         options.ForModule(Name).Document<Application>()
-            .Index(a => a.BhxhCode)
             .Index(a => a.Phone)
             .Index(a => a.AccessTokenHash);
         options.ForModule(Name).Document<OpenSubmission>();
