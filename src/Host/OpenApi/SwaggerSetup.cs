@@ -27,6 +27,14 @@ public static class SwaggerSetup
         {
             c.SwaggerDoc("v1", new OpenApiInfo { Title = "VssId API", Version = "v1", Description = Description });
             c.OperationFilter<ExamplesOperationFilter>();
+            // Applicants paste the accessToken of their application here ("Authorize").
+            c.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "`accessToken` của hồ sơ (trả về khi tạo hồ sơ) · the application's access token",
+            });
+            c.AddSecurityRequirement(doc => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", doc)] = [] });
             c.CustomSchemaIds(t => t.FullName!.Replace('+', '.'));
         });
         return services;
@@ -61,6 +69,17 @@ public static class SwaggerSetup
                     foreach (var media in content.Values.OfType<OpenApiMediaType>())
                     {
                         media.Example = ToNode(example.Example);
+                    }
+                }
+            }
+            // Image uploads are raw bodies: show Swagger UI's file picker rather than a base64 string.
+            if (operation.RequestBody?.Content is { } bodies)
+            {
+                foreach (var (type, media) in bodies)
+                {
+                    if (type.StartsWith("image/", StringComparison.Ordinal) && media is OpenApiMediaType image)
+                    {
+                        image.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
                     }
                 }
             }

@@ -55,6 +55,13 @@ public sealed class SendMessageJob(
                 logger.LogInformation("Sent {Channel} {MessageId} ({Template}) to {To} on try {Attempt}",
                     message.Channel, messageId, message.Template, Mask.Recipient(message.To), attempt);
             }
+            catch (AttachmentNotReadyException) when (message.CreatedAt > time.GetUtcNow() - TimeSpan.FromHours(1))
+            {
+                // The form is still being rendered (its job was enqueued with this one): look again
+                // shortly, without spending one of the message's tries.
+                await connection.CloseAsync();
+                jobs.Schedule<SendMessageJob>(job => job.Run(messageId, CancellationToken.None), TimeSpan.FromSeconds(1));
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 var final = attempt >= options.Value.MaxAttempts;
@@ -82,12 +89,14 @@ public sealed class SendMessageJob(
     }
 
     private sealed record LockedMessage(string Channel, string To, string Template, string? Subject, string? BodyProtected,
-        string Attachments, bool Sensitive, int Attempts);
+        string Attachments, bool Sensitive, int Attempts, DateTimeOffset CreatedAt);
+
+    private sealed class AttachmentNotReadyException(Guid documentId) : Exception($"Attachment {documentId} is not rendered yet");
 
     private static async Task<LockedMessage?> Lock(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken)
     {
         await using var select = new NpgsqlCommand("""
-            SELECT channel, to_address, template, subject, body_protected, attachments::text, sensitive, attempts
+            SELECT channel, to_address, template, subject, body_protected, attachments::text, sensitive, attempts, created_at
             FROM notifications.messages WHERE id = $1 AND status IN ('Pending', 'Retrying')
             FOR UPDATE SKIP LOCKED
             """, connection) { Parameters = { new() { Value = id } } };
@@ -97,7 +106,8 @@ public sealed class SendMessageJob(
             return null;
         }
         return new LockedMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetBoolean(6), reader.GetInt32(7));
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetBoolean(6), reader.GetInt32(7),
+            reader.GetFieldValue<DateTimeOffset>(8));
     }
 
     private async Task<OutgoingMessage> Prepare(NpgsqlConnection connection, Guid messageId, LockedMessage message, CancellationToken cancellationToken)
@@ -112,7 +122,7 @@ public sealed class SendMessageJob(
             };
             // Not rendered yet: this try fails and the next one finds it.
             var content = await read.ExecuteScalarAsync(cancellationToken) as byte[]
-                ?? throw new InvalidOperationException($"Attachment {reference.DocumentId} is not ready yet");
+                ?? throw new AttachmentNotReadyException(reference.DocumentId);
             attachments.Add(new OutgoingAttachment(reference.FileName, "application/pdf", content));
         }
         var text = message.Channel == Channels.Sms ? Gsm7.Fold(body.Text) : body.Text;
