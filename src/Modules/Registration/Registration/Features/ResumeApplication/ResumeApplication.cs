@@ -7,6 +7,7 @@ using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Notifications.Contracts;
 using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.Features.VerifyPhone;
 
 namespace VssId.Modules.Registration.Features.ResumeApplication;
 
@@ -53,20 +54,11 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
                 var check = application is null
                     ? OneTimeCodeCheck.Invalid
                     : await codes.Verify(Purpose, application.Id.ToString("N"), request.Code ?? "", ct);
-                switch (check)
-                {
-                    case OneTimeCodeCheck.Valid:
-                        var (token, hash) = ApplicationAccess.NewToken();
-                        session.Events.Append(application!.Id, new AccessTokenReissued(hash, time.GetUtcNow()));
-                        await session.SaveChangesAsync(ct);
-                        return TypedResults.Ok(new ResumeResponse(application.Id, token));
-                    case OneTimeCodeCheck.Expired:
-                        throw new ProblemException(RegistrationProblems.OtpExpired);
-                    case OneTimeCodeCheck.TooManyAttempts:
-                        throw new ProblemException(RegistrationProblems.OtpTooManyAttempts, retryAfter: TimeSpan.FromSeconds(60));
-                    default:
-                        throw new ProblemException(RegistrationProblems.OtpInvalid);
-                }
+                OneTimeCodeOutcome.EnsureValid(check);
+                var (token, hash) = ApplicationAccess.NewToken();
+                session.Events.Append(application!.Id, new AccessTokenReissued(hash, time.GetUtcNow()));
+                await session.SaveChangesAsync(ct);
+                return TypedResults.Ok(new ResumeResponse(application.Id, token));
             })
             .WithTags(RegistrationModule.Tag)
             .WithName("ConfirmResumeApplication")

@@ -56,13 +56,23 @@ public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCo
         {
             throw new ProblemException(RegistrationProblems.NotEditable);
         }
-        switch (await codes.Verify(SendPhoneCodeHandler.Purpose, SendPhoneCodeHandler.Target(application), code, cancellationToken))
+        OneTimeCodeOutcome.EnsureValid(await codes.Verify(SendPhoneCodeHandler.Purpose, SendPhoneCodeHandler.Target(application), code, cancellationToken));
+        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.Version, cancellationToken);
+        stream.AppendOne(stream.Aggregate!.VerifyPhone(time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return Mediator.Unit.Value;
+    }
+}
+
+/// <summary>How a checked code answers when it is not valid.</summary>
+internal static class OneTimeCodeOutcome
+{
+    public static void EnsureValid(OneTimeCodeCheck check)
+    {
+        switch (check)
         {
             case OneTimeCodeCheck.Valid:
-                var stream = await session.Events.FetchForWriting<Application>(command.Id, application.Version, cancellationToken);
-                stream.AppendOne(stream.Aggregate!.VerifyPhone(time.GetUtcNow()));
-                await session.SaveChangesAsync(cancellationToken);
-                return Mediator.Unit.Value;
+                return;
             case OneTimeCodeCheck.Expired:
                 throw new ProblemException(RegistrationProblems.OtpExpired);
             case OneTimeCodeCheck.TooManyAttempts:
