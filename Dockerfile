@@ -10,5 +10,7 @@ COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_ENVIRONMENT=Production
 EXPOSE 8080
+# Uploaded photos (FileStore__Root); a named volume mounted here keeps this ownership.
+RUN mkdir -p /var/lib/vssid/files && chown app /var/lib/vssid/files
 USER app
 ENTRYPOINT ["dotnet", "VssId.Host.dll"]
