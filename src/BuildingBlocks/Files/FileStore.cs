@@ -26,7 +26,7 @@ public sealed class FileSystemFileStore : IFileStore
 
     public FileSystemFileStore(IConfiguration configuration, IHostEnvironment environment)
     {
-        _root = Path.GetFullPath(configuration["FileStore:Root"] is { Length: > 0 } root ? root : DefaultRoot(environment.ContentRootPath));
+        _root = Path.GetFullPath(configuration["FileStore:Root"] is { Length: > 0 } root ? root : RepositoryPaths.DataDirectory(environment.ContentRootPath, "files"));
     }
 
     public async Task Save(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
@@ -54,17 +54,5 @@ public sealed class FileSystemFileStore : IFileStore
             throw new ArgumentException("A file key is a relative path without '..'.", nameof(key));
         }
         return Path.Combine(_root, key);
-    }
-
-    private static string DefaultRoot(string contentRoot)
-    {
-        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VssId.sln")))
-            {
-                return Path.Combine(dir.FullName, ".data", "files");
-            }
-        }
-        return Path.Combine(contentRoot, ".data", "files");
     }
 }

@@ -39,7 +39,7 @@ public sealed class DatabaseConnection : IDisposable
             "No ConnectionStrings:Postgres is configured and no PostgreSQL server binaries were found for the embedded " +
             "default database. Install them (Debian/Ubuntu: `sudo apt-get install postgresql`; ./run.sh does this) " +
             "or set ConnectionStrings__Postgres to a server of your own.");
-        var dataDirectory = options.Value.DataDirectory ?? DefaultDataDirectory(environment.ContentRootPath);
+        var dataDirectory = options.Value.DataDirectory ?? VssId.BuildingBlocks.Files.RepositoryPaths.DataDirectory(environment.ContentRootPath, "postgres");
         _cluster = new LocalPostgresCluster(dataDirectory, binaries, durable: true);
         ConnectionString = _cluster.EnsureStartedAsync(options.Value.Database).GetAwaiter().GetResult();
         logger.LogInformation("Embedded PostgreSQL cluster at {DataDirectory} ({State})", dataDirectory,
@@ -55,17 +55,5 @@ public sealed class DatabaseConnection : IDisposable
         {
             _cluster.Stop();
         }
-    }
-
-    private static string DefaultDataDirectory(string contentRoot)
-    {
-        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VssId.sln")))
-            {
-                return Path.Combine(dir.FullName, ".data", "postgres");
-            }
-        }
-        return Path.Combine(contentRoot, ".data", "postgres");
     }
 }

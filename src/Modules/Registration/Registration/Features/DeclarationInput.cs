@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using PhoneNumbers;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Time;
 using VssId.Modules.Reference.Contracts;
 using VssId.Modules.Registration.Domain;
 
@@ -31,7 +32,6 @@ public sealed record AddressRequest(string? Catalog, string? ProvinceCode, strin
 public static partial class DeclarationInput
 {
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
-    private static readonly TimeZoneInfo Vietnam = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
 
     public static Declaration Normalise(DeclarationRequest? request, IAddressCatalog catalog, DateTimeOffset now)
     {
@@ -48,7 +48,7 @@ public static partial class DeclarationInput
         {
             errors.Add(("fullName", RegistrationProblems.FullNameInvalid));
         }
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Vietnam).DateTime);
+        var today = VietnamTime.DateOf(now);
         if (request.DateOfBirth is not { } dateOfBirth || dateOfBirth.Year < 1900 || dateOfBirth > today)
         {
             errors.Add(("dateOfBirth", RegistrationProblems.DateOfBirthInvalid));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using VssId.BuildingBlocks.IntegrationEvents;
+using VssId.BuildingBlocks.Time;
 using VssId.Modules.Notifications.Contracts;
 using VssId.Modules.Reference.Contracts;
 using VssId.Modules.Registration.Contracts;
@@ -16,12 +17,12 @@ internal sealed class OnApplicationSubmitted(IMessageSender messages, IDeclarati
 {
     public async Task Handle(ApplicationSubmittedV1 submitted, IntegrationEventContext context, CancellationToken cancellationToken)
     {
-        var officeName = offices.FindActive(submitted.OfficeCode, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))?.Name ?? submitted.OfficeCode;
+        var officeName = offices.FindActive(submitted.OfficeCode, VietnamTime.DateOf(time.GetUtcNow()))?.Name ?? submitted.OfficeCode;
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "receipt-sms"), submitted.Phone, MessageTemplates.ApplicationReceived,
             new Dictionary<string, string> { ["applicationNumber"] = submitted.ApplicationNumber, ["officeName"] = officeName }), cancellationToken);
 
         var documentId = DerivedId.DeclarationForm(submitted.ApplicationId, submitted.ApplicationNumber);
-        var submittedOn = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(submitted.SubmittedAt, TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh")).DateTime);
+        var submittedOn = VietnamTime.DateOf(submitted.SubmittedAt);
         await forms.Request(new DeclarationFormV1(documentId, DeclarationFormKinds.Adult, submitted.ApplicationNumber, submittedOn, officeName,
             submitted.ProvinceName,
             new DeclarantV1(submitted.FullName, submitted.DateOfBirth, submitted.Gender, submitted.BhxhCode, submitted.IdentityDocumentType,

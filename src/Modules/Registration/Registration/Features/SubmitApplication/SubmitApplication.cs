@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.Time;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Reference.Contracts;
 using VssId.Modules.Registration.Domain;
@@ -27,14 +28,12 @@ public sealed record SubmitApplication(Guid Id, string? Token, long? IfMatch, Su
 public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCatalog offices, IAddressCatalog addresses,
     NpgsqlDataSource dataSource, TimeProvider time) : ICommandHandler<SubmitApplication, SubmitApplicationResponse>
 {
-    private static readonly TimeZoneInfo Vietnam = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
-
     public async ValueTask<SubmitApplicationResponse> Handle(SubmitApplication command, CancellationToken cancellationToken)
     {
         var application = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
         ApplicationAccess.EnsureVersion(application, command.IfMatch);
         var now = time.GetUtcNow();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Vietnam).DateTime);
+        var today = VietnamTime.DateOf(now);
         var officeCode = command.Request.OfficeCode?.Trim() ?? "";
         var errors = new List<(string, FieldError)>();
         var office = offices.FindActive(officeCode, today);
