@@ -29,24 +29,38 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
     {
         var now = time.GetUtcNow();
         var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
-        // Both checks in one round trip.
-        var batch = session.CreateBatchQuery();
-        var open = batch.Load<OpenSubmission>(declaration.BhxhCode);
-        var draftCount = batch.Query<Application>().Where(a => a.Phone == declaration.Phone && a.Status == ApplicationStatus.Draft).Count();
-        await batch.Execute(cancellationToken);
-        if (await open is not null)
+        var id = Guid.CreateVersion7();
+        var (token, hash) = ApplicationAccess.NewToken();
+        // The checks run in the same transaction and round trip as the append: a function that raises a
+        // SQLSTATE, called from an INSERT that inserts nothing — a statement with no result set, so the
+        // results Marten reads back for its own operations stay in step.
+        session.QueueSqlCommand("INSERT INTO registration.start_guard (ok) SELECT false WHERE registration.check_can_start(?, ?, ?) IS NULL", declaration.BhxhCode, declaration.Phone, MaxDraftsPerPhone);
+        session.Events.StartStream<Application>(id, new ApplicationStarted(id, declaration, hash, now));
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (SqlState(ex) is RegistrationModule.StartChecks.ApplicationOpen)
         {
             throw new ProblemException(RegistrationProblems.ApplicationOpen);
         }
-        if (await draftCount >= MaxDraftsPerPhone)
+        catch (Exception ex) when (SqlState(ex) is RegistrationModule.StartChecks.TooManyDrafts)
         {
             throw new ProblemException(RegistrationProblems.TooManyDrafts);
         }
-        var id = Guid.CreateVersion7();
-        var (token, hash) = ApplicationAccess.NewToken();
-        session.Events.StartStream<Application>(id, new ApplicationStarted(id, declaration, hash, now));
-        await session.SaveChangesAsync(cancellationToken);
         return new StartApplicationResponse(id, token, ApplicationStatus.Draft, 1);
+    }
+
+    private static string? SqlState(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Npgsql.PostgresException postgres)
+            {
+                return postgres.SqlState;
+            }
+        }
+        return null;
     }
 }
 
