@@ -55,11 +55,10 @@ public sealed class RegistrationModule : IModule
             .Event<AccessTokenReissued>("access_token_reissued");
         // The aggregate itself is the read model, updated in the transaction of its events.
         options.Projections.Snapshot<Application>(SnapshotLifecycle.Inline);
-        // Every lookup by code also names the phone (status, resume), so the phone index serves both; the
-        // token index keeps a wrong-token request from scanning the table.
+        // Every lookup by code also names the phone (status, resume), so the phone index serves both;
+        // tokens carry their application id, so no token index is needed.
         options.ForModule(Name).Document<Application>()
-            .Index(a => a.Phone)
-            .Index(a => a.AccessTokenHash);
+            .Index(a => a.Phone);
         options.ForModule(Name).Document<OpenSubmission>();
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));
         // The start checks run inside the transaction that appends the first event: one round trip

@@ -55,7 +55,7 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
                     ? OneTimeCodeCheck.Invalid
                     : await codes.Verify(Purpose, application.Id.ToString("N"), request.Code ?? "", ct);
                 OneTimeCodeOutcome.EnsureValid(check);
-                var (token, hash) = ApplicationAccess.NewToken();
+                var (token, hash) = ApplicationAccess.NewToken(application!.Id);
                 session.Events.Append(application!.Id, new AccessTokenReissued(hash, time.GetUtcNow()));
                 await session.SaveChangesAsync(ct);
                 return TypedResults.Ok(new ResumeResponse(application.Id, token));

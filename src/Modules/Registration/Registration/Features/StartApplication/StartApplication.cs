@@ -30,7 +30,7 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
         var now = time.GetUtcNow();
         var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
         var id = Guid.CreateVersion7();
-        var (token, hash) = ApplicationAccess.NewToken();
+        var (token, hash) = ApplicationAccess.NewToken(id);
         // The checks run in the same transaction and round trip as the append: a function that raises a
         // SQLSTATE, called from an INSERT that inserts nothing — a statement with no result set, so the
         // results Marten reads back for its own operations stay in step.
