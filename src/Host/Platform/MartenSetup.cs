@@ -11,8 +11,11 @@ public static class MartenSetup
 {
     public static IServiceCollection AddVssIdMarten(this IServiceCollection services, IConfiguration configuration, HostRoles roles)
     {
-        var marten = services.AddMarten(options =>
+        var marten = services.AddMarten(sp =>
             {
+                var options = new StoreOptions();
+                options.Logger(new VssId.BuildingBlocks.Marten.ParameterFreeMartenLogger(
+                    sp.GetRequiredService<ILogger<VssId.BuildingBlocks.Marten.ParameterFreeMartenLogger>>()));
                 options.DatabaseSchemaName = "marten";
                 options.Events.DatabaseSchemaName = "events";
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
@@ -27,6 +30,7 @@ public static class MartenSetup
                 {
                     module.ConfigureMarten(options);
                 }
+                return options;
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
