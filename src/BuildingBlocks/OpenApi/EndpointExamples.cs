@@ -33,3 +33,14 @@ public static class EndpointParameterExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ParameterDoc(name, description, example));
 }
+
+/// <summary>Marks an endpoint that needs a bearer token, so Swagger shows the lock only where it applies.</summary>
+public sealed record BearerTokenRequired;
+
+/// <summary>Attaches <see cref="BearerTokenRequired"/>.</summary>
+public static class BearerTokenExtensions
+{
+    /// <summary>Documents that the endpoint needs <c>Authorization: Bearer …</c>.</summary>
+    public static TBuilder WithBearerToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new BearerTokenRequired());
+}

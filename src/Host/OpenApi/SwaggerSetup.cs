@@ -34,7 +34,7 @@ public static class SwaggerSetup
                 Scheme = "bearer",
                 Description = "`accessToken` của hồ sơ (trả về khi tạo hồ sơ) · the application's access token",
             });
-            c.AddSecurityRequirement(doc => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", doc)] = [] });
+            c.OrderActionsBy(d => $"{d.GroupName}{d.RelativePath}{d.HttpMethod}");
             c.CustomSchemaIds(t => t.FullName!.Replace('+', '.'));
         });
         return services;
@@ -71,6 +71,10 @@ public static class SwaggerSetup
                         media.Example = ToNode(example.Example);
                     }
                 }
+            }
+            if (metadata.OfType<BearerTokenRequired>().Any())
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] }];
             }
             // Image uploads are raw bodies: show Swagger UI's file picker rather than a base64 string.
             if (operation.RequestBody?.Content is { } bodies)

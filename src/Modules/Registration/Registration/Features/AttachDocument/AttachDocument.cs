@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Files;
 using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Registration.Domain;
 
 namespace VssId.Modules.Registration.Features.AttachDocument;
@@ -63,6 +64,7 @@ internal sealed class AttachDocumentEndpoint : IEndpoint
             })
             .WithTags(RegistrationModule.Tag)
             .WithName("AttachDocument")
+            .WithBearerToken()
             .WithSummary("Tải ảnh (chân dung, mặt trước, mặt sau giấy tờ) · Upload a photo")
             .WithDescription("`kind`: `portrait`, `id-front`, `id-back`. Thân yêu cầu là chính ảnh (`image/jpeg` hoặc `image/png`), tối đa 5 MB, "
                 + "tối thiểu 600×400 điểm ảnh. Thông tin EXIF/GPS bị xóa trước khi lưu.")

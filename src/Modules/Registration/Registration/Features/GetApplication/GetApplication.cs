@@ -27,6 +27,7 @@ internal sealed class GetApplicationEndpoint : IEndpoint
             })
             .WithTags(RegistrationModule.Tag)
             .WithName("GetApplication")
+            .WithBearerToken()
             .WithSummary("Xem hồ sơ · Get an application")
             .WithDescription("Cần `Authorization: Bearer {accessToken}` của chính hồ sơ này. `ETag` dùng cho `If-Match` khi sửa.")
             .Produces<ApplicationResponse>(StatusCodes.Status200OK)

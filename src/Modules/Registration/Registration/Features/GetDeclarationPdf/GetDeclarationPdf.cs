@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Notifications.Contracts;
 
 namespace VssId.Modules.Registration.Features.GetDeclarationPdf;
@@ -29,6 +30,7 @@ internal sealed class GetDeclarationPdfEndpoint : IEndpoint
             })
             .WithTags(RegistrationModule.Tag)
             .WithName("GetDeclarationPdf")
+            .WithBearerToken()
             .WithSummary("Tải tờ khai Mẫu 01 (PDF) · Download the Mẫu 01 declaration")
             .WithDescription("409 trước khi gửi hồ sơ; 202 kèm `Retry-After` khi tờ khai đang được tạo.")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")

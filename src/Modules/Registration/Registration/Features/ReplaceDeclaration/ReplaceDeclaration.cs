@@ -42,6 +42,7 @@ internal sealed class ReplaceDeclarationEndpoint : IEndpoint
             })
             .WithTags(RegistrationModule.Tag)
             .WithName("ReplaceDeclaration")
+            .WithBearerToken()
             .WithSummary("Sửa tờ khai (thay toàn bộ) · Replace the declaration")
             .WithDescription("Chỉ khi hồ sơ ở trạng thái Draft hoặc NeedsInformation. Không đổi được mã số BHXH (409). Đổi số điện thoại thì phải xác thực lại. `If-Match` cũ → 412.")
             .Accepts<DeclarationRequest>("application/json")

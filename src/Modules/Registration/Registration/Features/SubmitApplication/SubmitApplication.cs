@@ -97,6 +97,7 @@ internal sealed class SubmitApplicationEndpoint : IEndpoint
                     await sender.Send(new SubmitApplication(id, ApplicationAccess.Bearer(http.Request), ApplicationAccess.IfMatch(http.Request), request), ct)))
             .WithTags(RegistrationModule.Tag)
             .WithName("SubmitApplication")
+            .WithBearerToken()
             .WithSummary("Gửi hồ sơ · Submit the application")
             .WithDescription("Cần số điện thoại đã xác thực, đủ 3 ảnh và mã cơ quan BHXH trong danh mục (`GET /api/v1/reference/offices`). "
                 + "409 nêu bước còn thiếu (`registration.phone_not_verified`, `registration.documents_missing`) hoặc `registration.application_open`. "

@@ -94,6 +94,7 @@ internal sealed class VerifyPhoneEndpoints : IEndpoint
             })
             .WithTags(RegistrationModule.Tag)
             .WithName("SendPhoneCode")
+            .WithBearerToken()
             .WithSummary("Gửi mã OTP tới số điện thoại đã khai · Send an OTP to the declared mobile")
             .WithDescription("Mã 6 chữ số, hiệu lực 5 phút; gửi lại sau 60 giây; 2 mã gần nhất đều dùng được; tối đa 5 lần gửi mỗi giờ. "
                 + "Trong Development, đọc SMS tại `GET /api/dev/messages?to={phone}`.")
@@ -111,6 +112,7 @@ internal sealed class VerifyPhoneEndpoints : IEndpoint
             })
             .WithTags(RegistrationModule.Tag)
             .WithName("ConfirmPhoneCode")
+            .WithBearerToken()
             .WithSummary("Xác nhận mã OTP · Confirm the OTP")
             .WithDescription("400 `otp.invalid` khi sai, `otp.expired` khi hết hạn; 429 `otp.too_many_attempts` sau 5 lần sai.")
             .Accepts<ConfirmPhoneCodeRequest>("application/json")

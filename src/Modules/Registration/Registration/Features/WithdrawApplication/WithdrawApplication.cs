@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Registration.Domain;
 
 namespace VssId.Modules.Registration.Features.WithdrawApplication;
@@ -33,6 +34,7 @@ internal sealed class WithdrawApplicationEndpoint : IEndpoint
             })
             .WithTags(RegistrationModule.Tag)
             .WithName("WithdrawApplication")
+            .WithBearerToken()
             .WithSummary("Rút hồ sơ nháp · Withdraw a draft")
             .WithDescription("Chỉ hồ sơ nháp. Sau khi rút, `accessToken` không còn dùng được.")
             .Produces(StatusCodes.Status204NoContent)
