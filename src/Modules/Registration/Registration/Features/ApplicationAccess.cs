@@ -83,7 +83,7 @@ internal static class ApplicationAccess
 
     public static void EnsureVersion(Application application, long? expected)
     {
-        if (expected is { } version && version != application.Version)
+        if (expected is { } version && version != application.StreamVersion)
         {
             throw new ProblemException(RegistrationProblems.PreconditionFailed);
         }

@@ -29,7 +29,7 @@ public sealed record ApplicationResponse(
     public static ApplicationResponse From(Application a) => new(a.Id, a.Status, a.Declaration.BhxhCode, a.Declaration.FullName,
         a.Declaration.DateOfBirth, a.Declaration.Gender, a.Declaration.IdentityDocument, a.Declaration.Address, a.Declaration.Phone,
         a.Declaration.Email, a.PhoneVerified, DocumentKinds.Required.Where(a.Documents.ContainsKey).Select(k => new DocumentResponse(k)).ToArray(),
-        a.OfficeCode, a.ApplicationNumber, a.SubmittedAt, null, a.Version);
+        a.OfficeCode, a.ApplicationNumber, a.SubmittedAt, null, a.StreamVersion);
 
     public static readonly ApplicationResponse Example = new(Guid.Parse("0b6f4f8e-2a1c-4c1e-9a53-6f1a2d9c7e11"), "Draft", "0120169123", "Nguyễn Văn An",
         new DateOnly(1990, 3, 15), "Nam", new IdentityDocument("CCCD", "079090001234", null),

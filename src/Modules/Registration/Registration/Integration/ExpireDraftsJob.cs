@@ -26,7 +26,7 @@ public sealed class ExpireDraftsJob(IDocumentSession session, TimeProvider time,
             .ToListAsync(cancellationToken);
         foreach (var application in stale)
         {
-            session.Events.Append(application.Id, application.Version + 1, new ApplicationExpired(now));
+            session.Events.Append(application.Id, application.StreamVersion + 1, new ApplicationExpired(now));
             if (application.Status == ApplicationStatus.NeedsInformation)
             {
                 session.Delete<OpenSubmission>(application.BhxhCode);

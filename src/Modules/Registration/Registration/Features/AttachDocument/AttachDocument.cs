@@ -45,7 +45,7 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
         var digest = Convert.ToHexStringLower(SHA256.HashData(image.Stripped))[..32];
         var key = $"registration/{command.Id:N}/{command.Kind}-{digest}.{image.Extension}";
         await files.Save(key, image.Stripped, cancellationToken);
-        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.Version, cancellationToken);
+        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.StreamVersion, cancellationToken);
         stream.AppendOne(stream.Aggregate!.Attach(new StoredDocument(command.Kind, key, image.ContentType, image.Width, image.Height, image.Stripped.Length),
             time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);

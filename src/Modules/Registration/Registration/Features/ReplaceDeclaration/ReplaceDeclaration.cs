@@ -23,11 +23,11 @@ public sealed class ReplaceDeclarationHandler(IDocumentSession session, IAddress
         ApplicationAccess.EnsureVersion(current, command.IfMatch);
         var now = time.GetUtcNow();
         var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
-        var stream = await session.Events.FetchForWriting<Application>(command.Id, current.Version, cancellationToken);
+        var stream = await session.Events.FetchForWriting<Application>(command.Id, current.StreamVersion, cancellationToken);
         var replaced = stream.Aggregate!.ReplaceDeclaration(declaration, now);
         stream.AppendOne(replaced);
         await session.SaveChangesAsync(cancellationToken);
-        return ApplicationResponse.From(stream.Aggregate.Apply(replaced) with { Version = current.Version + 1 });
+        return ApplicationResponse.From(stream.Aggregate.Apply(replaced));
     }
 }
 

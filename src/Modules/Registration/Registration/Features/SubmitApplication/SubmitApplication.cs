@@ -52,7 +52,7 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
 
         var number = $"{office!.Code}-{today:yyyyMMdd}-{await NextSequence(cancellationToken):D6}";
         var (addressLine, provinceName) = Describe(application.Declaration.Address);
-        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.Version, cancellationToken);
+        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.StreamVersion, cancellationToken);
         var wasDraft = stream.Aggregate!.Status == ApplicationStatus.Draft;
         stream.AppendOne(stream.Aggregate.Submit(office.Code, number, command.Request.SendDeclarationByEmail, now, addressLine, provinceName));
         if (wasDraft)

@@ -57,7 +57,7 @@ public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCo
             throw new ProblemException(RegistrationProblems.NotEditable);
         }
         OneTimeCodeOutcome.EnsureValid(await codes.Verify(SendPhoneCodeHandler.Purpose, SendPhoneCodeHandler.Target(application), code, cancellationToken));
-        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.Version, cancellationToken);
+        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.StreamVersion, cancellationToken);
         stream.AppendOne(stream.Aggregate!.VerifyPhone(time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return Mediator.Unit.Value;
