@@ -128,7 +128,8 @@ internal static class Benchmark
         var directory = Path.Combine(Path.GetTempPath(), $"vssid-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
-        var cluster = new LocalPostgresCluster(Path.Combine(directory, "cluster"), binaries, durable: true, maxConnections: 200);
+        var cluster = new LocalPostgresCluster(Path.Combine(directory, "cluster"), binaries, durable: true, maxConnections: 200,
+            serverOptions: "-c shared_preload_libraries=pg_stat_statements");
         try
         {
             await run(await cluster.EnsureStartedAsync("vssid_bench"));

@@ -23,6 +23,7 @@ internal static class RegistrationBench
         {
             await setup.OpenAsync();
             await new NpgsqlCommand("CREATE TABLE IF NOT EXISTS bare (id uuid PRIMARY KEY, body jsonb NOT NULL)", setup).ExecuteNonQueryAsync();
+            await new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", setup).ExecuteNonQueryAsync();
         }
 
         // The bare baseline: minimal API, one data source, one INSERT per POST.
@@ -106,7 +107,13 @@ internal static class RegistrationBench
             await Load($"http://127.0.0.1:{barePort}/bare", Body, 3, clients);
             await Load($"http://127.0.0.1:{hostPort}/api/v1/registrations", Body, 3, clients);
             var baseline = await Load($"http://127.0.0.1:{barePort}/bare", Body, seconds, clients);
+            await using (var reset = new NpgsqlConnection(connectionString))
+            {
+                await reset.OpenAsync();
+                await new NpgsqlCommand("SELECT pg_stat_statements_reset()", reset).ExecuteNonQueryAsync();
+            }
             var vssid = await Load($"http://127.0.0.1:{hostPort}/api/v1/registrations", Body, seconds, clients);
+            await PrintTopStatements(connectionString);
             Console.WriteLine($"bare.insert: {baseline.Rate:F0} req/s, p50 {baseline.P50:F1} ms, p99 {baseline.P99:F1} ms, errors {baseline.Errors}   ({clients} clients, {seconds} s, durable commits)");
             Console.WriteLine($"registration.start: {vssid.Rate:F0} req/s, p50 {vssid.P50:F1} ms, p99 {vssid.P99:F1} ms, errors {vssid.Errors}   " +
                               $"= {vssid.Rate / baseline.Rate:P0} of bare   [goal >= 50% of bare]");
@@ -120,6 +127,23 @@ internal static class RegistrationBench
     }
 
     private sealed record Result(double Rate, double P50, double P99, int Errors);
+
+    // Where PostgreSQL spent its time during the registration load (pg_stat_statements).
+    private static async Task PrintTopStatements(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT calls, round(total_exec_time::numeric, 0), round(mean_exec_time::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Console.WriteLine("postgres.top_statements (calls, total ms, mean ms, statement):");
+        while (await reader.ReadAsync())
+        {
+            Console.WriteLine($"  {reader.GetInt64(0),8} {reader.GetDecimal(1),8} {reader.GetDecimal(2),7}  {reader.GetString(3)}");
+        }
+    }
 
     private static async Task<Result> Load(string url, Func<object> body, int seconds, int clients)
     {

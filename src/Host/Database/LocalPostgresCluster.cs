@@ -19,6 +19,7 @@ public sealed class LocalPostgresCluster
     private readonly string _binDirectory;
     private readonly bool _durable;
     private readonly int? _maxConnections;
+    private readonly string? _serverOptions;
 
     /// <param name="dataDirectory">Where the cluster lives; created on first start.</param>
     /// <param name="binDirectory">The folder holding initdb and pg_ctl.</param>
@@ -27,9 +28,11 @@ public sealed class LocalPostgresCluster
     /// answered write is on disk; only throwaway test clusters pass false.
     /// </param>
     /// <param name="maxConnections">PostgreSQL's max_connections, when the default 100 is not enough.</param>
-    public LocalPostgresCluster(string dataDirectory, string binDirectory, bool durable, int? maxConnections = null)
+    /// <param name="serverOptions">More <c>-c name=value</c> settings (the benchmark loads pg_stat_statements).</param>
+    public LocalPostgresCluster(string dataDirectory, string binDirectory, bool durable, int? maxConnections = null, string? serverOptions = null)
     {
         _maxConnections = maxConnections;
+        _serverOptions = serverOptions;
         _dataDirectory = Path.GetFullPath(dataDirectory);
         _binDirectory = binDirectory;
         _durable = durable;
@@ -143,6 +146,10 @@ public sealed class LocalPostgresCluster
         if (_maxConnections is { } max)
         {
             options += $" -c max_connections={max}";
+        }
+        if (_serverOptions is not null)
+        {
+            options += " " + _serverOptions;
         }
         if (!_durable)
         {
