@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Http;
 using VssId.BuildingBlocks.Errors;
 using VssId.Modules.Registration.Domain;
@@ -35,12 +36,29 @@ internal static class ApplicationAccess
 
     public static async Task<Application> Load(IQuerySession session, Guid id, string? token, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token))
-        {
-            throw new ProblemException(CommonProblems.Unauthorized);
-        }
-        var hash = Hash(token);
-        var application = await session.LoadAsync<Application>(id, cancellationToken);
+        var hash = HashOf(token);
+        return await Authorize(session, id, token!, hash, await session.LoadAsync<Application>(id, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The application's stream for a decision, after the same checks as <see cref="Load"/>: one read serves
+    /// both, and Marten checks on save that no other write came in between.
+    /// </summary>
+    public static async Task<IEventStream<Application>> LoadForWriting(IDocumentSession session, Guid id, string? token, long? ifMatch,
+        CancellationToken cancellationToken)
+    {
+        var hash = HashOf(token);
+        var stream = await session.Events.FetchForWriting<Application>(id, cancellationToken);
+        EnsureVersion(await Authorize(session, id, token!, hash, stream.Aggregate, cancellationToken), ifMatch);
+        return stream;
+    }
+
+    private static string HashOf(string? token) =>
+        string.IsNullOrEmpty(token) ? throw new ProblemException(CommonProblems.Unauthorized) : Hash(token);
+
+    private static async Task<Application> Authorize(IQuerySession session, Guid id, string token, string hash, Application? application,
+        CancellationToken cancellationToken)
+    {
         if (Opens(application, hash))
         {
             return application!.Status is ApplicationStatus.Withdrawn or ApplicationStatus.Expired

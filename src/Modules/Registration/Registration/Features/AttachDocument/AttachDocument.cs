@@ -29,7 +29,8 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
         {
             throw new ProblemException(RegistrationProblems.DocumentKindUnknown);
         }
-        var application = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, cancellationToken);
+        var application = stream.Aggregate!;
         var image = ImageInspector.Inspect(command.Content) ?? throw new ProblemException(RegistrationProblems.DocumentNotImage);
         var large = Math.Max(image.Width, image.Height);
         var small = Math.Min(image.Width, image.Height);
@@ -45,8 +46,7 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
         var digest = Convert.ToHexStringLower(SHA256.HashData(image.Stripped))[..32];
         var key = $"registration/{command.Id:N}/{command.Kind}-{digest}.{image.Extension}";
         await files.Save(key, image.Stripped, cancellationToken);
-        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.StreamVersion, cancellationToken);
-        stream.AppendOne(stream.Aggregate!.Attach(new StoredDocument(command.Kind, key, image.ContentType, image.Width, image.Height, image.Stripped.Length),
+        stream.AppendOne(application.Attach(new StoredDocument(command.Kind, key, image.ContentType, image.Width, image.Height, image.Stripped.Length),
             time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return Mediator.Unit.Value;

@@ -19,11 +19,9 @@ public sealed class ReplaceDeclarationHandler(IDocumentSession session, IAddress
 {
     public async ValueTask<ApplicationResponse> Handle(ReplaceDeclaration command, CancellationToken cancellationToken)
     {
-        var current = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
-        ApplicationAccess.EnsureVersion(current, command.IfMatch);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, command.IfMatch, cancellationToken);
         var now = time.GetUtcNow();
         var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
-        var stream = await session.Events.FetchForWriting<Application>(command.Id, current.StreamVersion, cancellationToken);
         var replaced = stream.Aggregate!.ReplaceDeclaration(declaration, now);
         stream.AppendOne(replaced);
         await session.SaveChangesAsync(cancellationToken);

@@ -30,8 +30,8 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
 {
     public async ValueTask<SubmitApplicationResponse> Handle(SubmitApplication command, CancellationToken cancellationToken)
     {
-        var application = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
-        ApplicationAccess.EnsureVersion(application, command.IfMatch);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, command.IfMatch, cancellationToken);
+        var application = stream.Aggregate!;
         var now = time.GetUtcNow();
         var today = VietnamTime.DateOf(now);
         var officeCode = command.Request.OfficeCode?.Trim() ?? "";
@@ -52,9 +52,8 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
 
         var number = $"{office!.Code}-{today:yyyyMMdd}-{await NextSequence(cancellationToken):D6}";
         var (addressLine, provinceName) = Describe(application.Declaration.Address);
-        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.StreamVersion, cancellationToken);
-        var wasDraft = stream.Aggregate!.Status == ApplicationStatus.Draft;
-        stream.AppendOne(stream.Aggregate.Submit(office.Code, number, command.Request.SendDeclarationByEmail, now, addressLine, provinceName));
+        var wasDraft = application.Status == ApplicationStatus.Draft;
+        stream.AppendOne(application.Submit(office.Code, number, command.Request.SendDeclarationByEmail, now, addressLine, provinceName));
         if (wasDraft)
         {
             session.Insert(new OpenSubmission(application.BhxhCode, application.Id, now));

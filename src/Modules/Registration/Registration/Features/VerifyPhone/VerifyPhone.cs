@@ -46,7 +46,8 @@ public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCo
 {
     public async ValueTask<Mediator.Unit> Handle(ConfirmPhoneCode command, CancellationToken cancellationToken)
     {
-        var application = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, cancellationToken);
+        var application = stream.Aggregate!;
         var code = command.Code?.Trim() ?? "";
         if (code.Length != 6 || !code.All(char.IsAsciiDigit))
         {
@@ -57,8 +58,7 @@ public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCo
             throw new ProblemException(RegistrationProblems.NotEditable);
         }
         OneTimeCodeOutcome.EnsureValid(await codes.Verify(SendPhoneCodeHandler.Purpose, SendPhoneCodeHandler.Target(application), code, cancellationToken));
-        var stream = await session.Events.FetchForWriting<Application>(command.Id, application.StreamVersion, cancellationToken);
-        stream.AppendOne(stream.Aggregate!.VerifyPhone(time.GetUtcNow()));
+        stream.AppendOne(application.VerifyPhone(time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return Mediator.Unit.Value;
     }

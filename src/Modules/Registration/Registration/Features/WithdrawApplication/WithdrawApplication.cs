@@ -16,8 +16,7 @@ public sealed class WithdrawApplicationHandler(IDocumentSession session, TimePro
 {
     public async ValueTask<Mediator.Unit> Handle(WithdrawApplication command, CancellationToken cancellationToken)
     {
-        var current = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
-        var stream = await session.Events.FetchForWriting<Application>(command.Id, current.StreamVersion, cancellationToken);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, cancellationToken);
         stream.AppendOne(stream.Aggregate!.Withdraw(time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return Mediator.Unit.Value;
