@@ -48,7 +48,7 @@ public sealed class ProviderTests : IAsyncLifetime
         await _gateway.StartAsync();
         _gatewayUrl = _gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/sms";
 
-        _smtpPort = FreePort();
+        _smtpPort = LoopbackPorts.Free();
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, _smtpPort))).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IMessageStore>(new CapturingStore(_mails));
@@ -72,12 +72,6 @@ public sealed class ProviderTests : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task<VssIdApp> Start(params (string Key, string Value)[] settings)
     {

@@ -20,7 +20,7 @@ public sealed class KillDashNineTests
 
         public HostProcess(string connectionString, string files)
         {
-            Port = FreePort();
+            Port = LoopbackPorts.Free();
             var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "VssId.Host.dll"))
             {
                 WorkingDirectory = AppContext.BaseDirectory,
@@ -71,12 +71,6 @@ public sealed class KillDashNineTests
             Client.Dispose();
         }
 
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 
     [Fact]
