@@ -55,7 +55,11 @@ internal static class RegistrationBench
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // Production, as it would be served: JSON logs at Warning, no developer pages; messages go to the outbox.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Security__ServerKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+        start.Environment["Messaging__Sms__Provider"] = "outbox";
+        start.Environment["Messaging__Email__Provider"] = "outbox";
         start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Urls"] = $"http://127.0.0.1:{hostPort}";
         start.Environment["RateLimiting__Enabled"] = "false";
@@ -106,17 +110,24 @@ internal static class RegistrationBench
             // Warm both up, then measure each for the same time with the same clients.
             await Load($"http://127.0.0.1:{barePort}/bare", Body, 3, clients);
             await Load($"http://127.0.0.1:{hostPort}/api/v1/registrations", Body, 3, clients);
+            var cpu = CpuTicks(host.Id);
             var baseline = await Load($"http://127.0.0.1:{barePort}/bare", Body, seconds, clients);
+            var bareCpu = CpuTicks(host.Id) - cpu;
             await using (var reset = new NpgsqlConnection(connectionString))
             {
                 await reset.OpenAsync();
                 await new NpgsqlCommand("SELECT pg_stat_statements_reset()", reset).ExecuteNonQueryAsync();
             }
+            cpu = CpuTicks(host.Id);
             var vssid = await Load($"http://127.0.0.1:{hostPort}/api/v1/registrations", Body, seconds, clients);
+            var vssidCpu = CpuTicks(host.Id) - cpu;
             await PrintTopStatements(connectionString);
             Console.WriteLine($"bare.insert: {baseline.Rate:F0} req/s, p50 {baseline.P50:F1} ms, p99 {baseline.P99:F1} ms, errors {baseline.Errors}   ({clients} clients, {seconds} s, durable commits)");
             Console.WriteLine($"registration.start: {vssid.Rate:F0} req/s, p50 {vssid.P50:F1} ms, p99 {vssid.P99:F1} ms, errors {vssid.Errors}   " +
                               $"= {vssid.Rate / baseline.Rate:P0} of bare   [goal >= 50% of bare]");
+            // CPU per request by process: what each request costs the 2 shared cores.
+            Console.WriteLine($"cpu per request (µs): bare      {bareCpu.PerRequest(baseline, seconds)}");
+            Console.WriteLine($"cpu per request (µs): vssid     {vssidCpu.PerRequest(vssid, seconds)}");
         }
         finally
         {
@@ -127,6 +138,62 @@ internal static class RegistrationBench
     }
 
     private sealed record Result(double Rate, double P50, double P99, int Errors);
+
+    /// <summary>CPU clock ticks (utime + stime, /proc) of the Host, of PostgreSQL's processes and of this process (load generator and bare API).</summary>
+    private readonly record struct Cpu(long Host, long Postgres, long Bench)
+    {
+        public static Cpu operator -(Cpu a, Cpu b) => new(a.Host - b.Host, a.Postgres - b.Postgres, a.Bench - b.Bench);
+
+        public string PerRequest(Result result, int seconds)
+        {
+            var requests = result.Rate * seconds;
+            string Us(long ticks) => $"{ticks * 10_000.0 / requests,5:F0}"; // 100 ticks per second
+            return $"host {Us(Host)}  postgres {Us(Postgres)}  bench+bare {Us(Bench)}  total {Us(Host + Postgres + Bench)}";
+        }
+    }
+
+    private static Cpu CpuTicks(int hostPid)
+    {
+        long host = 0, postgres = 0, bench = 0;
+        var self = Environment.ProcessId;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+            var close = stat.LastIndexOf(')');
+            var name = stat[(stat.IndexOf('(') + 1)..close];
+            var fields = stat[(close + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            if (pid == hostPid)
+            {
+                host += ticks;
+            }
+            else if (pid == self)
+            {
+                bench += ticks;
+            }
+            else if (name == "postgres")
+            {
+                postgres += ticks;
+            }
+        }
+        return new Cpu(host, postgres, bench);
+    }
 
     // Where PostgreSQL spent its time during the registration load (pg_stat_statements).
     private static async Task PrintTopStatements(string connectionString)

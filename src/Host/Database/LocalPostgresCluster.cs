@@ -8,7 +8,9 @@ namespace VssId.Host.Database;
 
 /// <summary>
 /// A private PostgreSQL cluster started from the machine's own PostgreSQL binaries: the Host's embedded
-/// default and the tests' throwaway server. TCP on 127.0.0.1 only (no Unix socket), password
+/// default and the tests' throwaway server. Clients connect through a Unix socket in the data directory
+/// (only the server's user and root can reach it; a loopback TCP round trip costs both sides far more
+/// kernel time — bench/run.sh registration), TCP on 127.0.0.1 stays open for tools; password
 /// authentication with a generated password. initdb and postgres refuse to run as root, so as root
 /// every server command runs as the <c>postgres</c> user on a folder it owns.
 /// </summary>
@@ -88,7 +90,8 @@ public sealed class LocalPostgresCluster
         }
         var builder = new NpgsqlConnectionStringBuilder
         {
-            Host = "127.0.0.1",
+            // A cluster started before sockets were enabled has none: fall back to TCP.
+            Host = File.Exists(SocketFile(port.Value)) ? _dataDirectory : "127.0.0.1",
             Port = port.Value,
             Username = SuperUser,
             Password = password,
@@ -142,7 +145,9 @@ public sealed class LocalPostgresCluster
 
     private async Task StartAsync(int port, CancellationToken cancellationToken)
     {
-        var options = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''";
+        // A socket path longer than the kernel's 107 bytes cannot be bound: TCP only then.
+        var socketDirectory = SocketFile(port).Length <= 107 ? _dataDirectory : "";
+        var options = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{socketDirectory}' -c unix_socket_permissions=0700";
         if (_maxConnections is { } max)
         {
             options += $" -c max_connections={max}";
@@ -158,6 +163,8 @@ public sealed class LocalPostgresCluster
         Run("pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
         await Task.CompletedTask.WaitAsync(cancellationToken);
     }
+
+    private string SocketFile(int port) => Path.Combine(_dataDirectory, $".s.PGSQL.{port}");
 
     // postmaster.pid's fourth line is the port; `pg_ctl status` says whether that postmaster is alive.
     private int? RunningPort()

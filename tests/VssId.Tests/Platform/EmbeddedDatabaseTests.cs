@@ -51,7 +51,11 @@ public sealed class EmbeddedDatabaseTests : IDisposable
         using (var first = Start())
         {
             firstConnection = first.ConnectionString;
-            Assert.Contains("Host=127.0.0.1", first.ConnectionString, StringComparison.Ordinal);
+            // Through the Unix socket in the cluster's own folder (reachable by its owner and root only).
+            var host = new NpgsqlConnectionStringBuilder(first.ConnectionString).Host;
+            Assert.Equal(Path.Combine(_root, ".data", "postgres"), host);
+            Assert.Equal("/", await Scalar(first.ConnectionString, "SELECT left(coalesce(current_setting('unix_socket_directories'), ''), 1)"));
+            Assert.Equal("", await Scalar(first.ConnectionString, "SELECT inet_client_addr()")); // NULL: not over TCP
             // A 2xx answer must mean the data is on disk: the service's own cluster keeps durability on.
             Assert.Equal("on", await Scalar(first.ConnectionString, "SHOW fsync"));
             Assert.Equal("on", await Scalar(first.ConnectionString, "SHOW synchronous_commit"));

@@ -28,7 +28,7 @@ public sealed class RegistrationLimitsTests
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         Assert.Equal(first.Headers.Location, second.Headers.Location);
-        Assert.Equal(1, await VssId.Tests.Notifications.NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM registration.mt_doc_application"));
+        Assert.Equal(1, await VssId.Tests.Notifications.NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM registration.application_index"));
 
         var other = RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone());
         await (await Post(other, "key-1")).AssertProblem(HttpStatusCode.UnprocessableEntity, "idempotency.key_reused");

@@ -13,7 +13,7 @@ public sealed class RegistrationRulesTests(VssIdFixture fixture) : IClassFixture
     private readonly RegistrationClient _api = new(fixture.App.CreateClient());
 
     private Task<long> Applications() =>
-        NotificationsDbCount("SELECT count(*) FROM registration.mt_doc_application");
+        NotificationsDbCount("SELECT (SELECT count(*) FROM registration.application_index) + (SELECT count(*) FROM events.mt_streams)");
 
     private Task<long> NotificationsDbCount(string sql) => VssId.Tests.Notifications.NotificationsDb.Count(fixture.ConnectionString, sql);
 

@@ -12,6 +12,7 @@ using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
 using VssId.Modules.Registration.Domain;
 using VssId.Modules.Registration.Integration;
+using VssId.Modules.Registration.ReadModels;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
@@ -34,11 +35,14 @@ public sealed class RegistrationModule : IModule
         services.AddHostedService<RecurringJobs>();
 
         // Keyed by caller address for anonymous callers; numbers are configuration (RateLimiting:*).
+        // Read once: a policy's partition function runs on every request.
         var enabled = configuration.GetValue("RateLimiting:Enabled", true);
+        var startPerMinute = configuration.GetValue("RateLimiting:StartPerMinute", 20);
+        var lookupPerMinute = configuration.GetValue("RateLimiting:LookupPerMinute", 10);
         services.Configure<RateLimiterOptions>(o =>
         {
-            o.AddPolicy(StartRateLimit, http => Partition(http, enabled, configuration.GetValue("RateLimiting:StartPerMinute", 20)));
-            o.AddPolicy(LookupRateLimit, http => Partition(http, enabled, configuration.GetValue("RateLimiting:LookupPerMinute", 10)));
+            o.AddPolicy(StartRateLimit, http => Partition(http, enabled, startPerMinute));
+            o.AddPolicy(LookupRateLimit, http => Partition(http, enabled, lookupPerMinute));
         });
     }
 
@@ -53,13 +57,11 @@ public sealed class RegistrationModule : IModule
             .Event<ApplicationWithdrawn>("application_withdrawn")
             .Event<ApplicationExpired>("application_expired")
             .Event<AccessTokenReissued>("access_token_reissued");
-        // The aggregate itself is the read model, updated in the transaction of its events.
-        options.Projections.Snapshot<Application>(SnapshotLifecycle.Inline);
-        // Every lookup by code also names the phone (status, resume), so the phone index serves both;
-        // tokens carry their application id, so no token index is needed.
-        options.ForModule(Name).Document<Application>()
-            .Index(a => a.Phone);
-        options.ForModule(Name).Document<OpenSubmission>();
+        // The applicant's view is the aggregate rebuilt from its events; searches go to a narrow inline
+        // index (ADR 0009).
+        options.Projections.LiveStreamAggregation<Application>();
+        options.Projections.Add(new ApplicationIndex(), ProjectionLifecycle.Inline);
+        options.Storage.ExtendedSchemaObjects.Add(ApplicationIndex.Table());
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));
         // The start checks run inside the transaction that appends the first event: one round trip
         // instead of a query before the write (bench/run.sh registration).
@@ -68,10 +70,10 @@ public sealed class RegistrationModule : IModule
             CREATE OR REPLACE FUNCTION {{Name}}.check_can_start(code text, phone text, max_drafts integer) RETURNS boolean
             LANGUAGE plpgsql AS $function$
             BEGIN
-                IF EXISTS (SELECT 1 FROM {{Name}}.mt_doc_opensubmission WHERE id = code) THEN
+                IF EXISTS (SELECT 1 FROM {{ApplicationIndex.TableName}} WHERE bhxh_code = code AND open_submission) THEN
                     RAISE EXCEPTION 'an application for this code is open' USING ERRCODE = '{{StartChecks.ApplicationOpen}}';
                 END IF;
-                IF (SELECT count(*) FROM {{Name}}.mt_doc_application WHERE data ->> 'Phone' = phone AND data ->> 'Status' = 'Draft') >= max_drafts THEN
+                IF (SELECT count(*) FROM {{ApplicationIndex.TableName}} i WHERE i.phone = check_can_start.phone AND i.status = 'Draft') >= max_drafts THEN
                     RAISE EXCEPTION 'too many drafts for this phone' USING ERRCODE = '{{StartChecks.TooManyDrafts}}';
                 END IF;
                 RETURN true;

@@ -37,7 +37,7 @@ internal static class ApplicationAccess
     public static async Task<Application> Load(IQuerySession session, Guid id, string? token, CancellationToken cancellationToken)
     {
         var hash = HashOf(token);
-        return await Authorize(session, id, token!, hash, await session.LoadAsync<Application>(id, cancellationToken), cancellationToken);
+        return await Authorize(session, id, token!, hash, await session.Events.AggregateStreamAsync<Application>(id, token: cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -66,7 +66,7 @@ internal static class ApplicationAccess
                 : application;
         }
         var owner = OwnerOf(token);
-        var known = owner is { } other && other != id && Opens(await session.LoadAsync<Application>(other, cancellationToken), hash);
+        var known = owner is { } other && other != id && Opens(await session.Events.AggregateStreamAsync<Application>(other, token: cancellationToken), hash);
         throw new ProblemException(known ? CommonProblems.NotFound : CommonProblems.Unauthorized);
     }
 

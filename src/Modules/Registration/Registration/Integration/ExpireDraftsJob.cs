@@ -2,6 +2,7 @@ using Hangfire;
 using Marten;
 using Microsoft.Extensions.Logging;
 using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.ReadModels;
 
 namespace VssId.Modules.Registration.Integration;
 
@@ -10,7 +11,7 @@ namespace VssId.Modules.Registration.Integration;
 /// the phone's draft slot and, for one that was submitted, the mã số BHXH. Recurring and idempotent:
 /// an application already expired is not touched again.
 /// </summary>
-public sealed class ExpireDraftsJob(IDocumentSession session, TimeProvider time, ILogger<ExpireDraftsJob> logger)
+public sealed class ExpireDraftsJob(IDocumentSession session, Npgsql.NpgsqlDataSource database, TimeProvider time, ILogger<ExpireDraftsJob> logger)
 {
     public static readonly TimeSpan Inactivity = TimeSpan.FromDays(30);
 
@@ -20,22 +21,22 @@ public sealed class ExpireDraftsJob(IDocumentSession session, TimeProvider time,
     {
         var now = time.GetUtcNow();
         var cutoff = now - Inactivity;
-        var stale = await session.Query<Application>()
-            .Where(a => (a.Status == ApplicationStatus.Draft || a.Status == ApplicationStatus.NeedsInformation) && a.LastActivityAt < cutoff)
-            .Take(1000)
-            .ToListAsync(cancellationToken);
-        foreach (var application in stale)
+        var expired = 0;
+        foreach (var id in await ApplicationIndex.InactiveSince(database, cutoff, 1000, cancellationToken))
         {
-            session.Events.Append(application.Id, application.StreamVersion + 1, new ApplicationExpired(now));
-            if (application.Status == ApplicationStatus.NeedsInformation)
+            // Decided on the stream itself: an edit since the index was read keeps the application, and
+            // Marten refuses the append if another write lands in between.
+            var stream = await session.Events.FetchForWriting<Application>(id, cancellationToken);
+            if (stream.Aggregate is { IsEditable: true } application && application.LastActivityAt < cutoff)
             {
-                session.Delete<OpenSubmission>(application.BhxhCode);
+                stream.AppendOne(new ApplicationExpired(now));
+                expired++;
             }
         }
         await session.SaveChangesAsync(cancellationToken);
-        if (stale.Count > 0)
+        if (expired > 0)
         {
-            logger.LogInformation("Expired {Count} inactive applications", stale.Count);
+            logger.LogInformation("Expired {Count} inactive applications", expired);
         }
     }
 }

@@ -1,4 +1,3 @@
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -6,6 +5,7 @@ using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.ReadModels;
 
 namespace VssId.Modules.Registration.Features.LookUpStatus;
 
@@ -18,7 +18,7 @@ public sealed record ApplicationStatusResponse(string Status, string? OfficeCode
 internal sealed class LookUpStatusEndpoint : IEndpoint
 {
     public void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/registrations/status", async (IQuerySession session, CancellationToken ct, string? bhxhCode = null, string? phone = null) =>
+        app.MapGet("/api/v1/registrations/status", async (Npgsql.NpgsqlDataSource database, CancellationToken ct, string? bhxhCode = null, string? phone = null) =>
             {
                 var code = DeclarationInput.NormaliseBhxhCode(bhxhCode);
                 var normalisedPhone = DeclarationInput.NormalisePhone(phone);
@@ -35,10 +35,9 @@ internal sealed class LookUpStatusEndpoint : IEndpoint
                     }
                     throw new ValidationProblemException(errors);
                 }
-                var candidates = await session.Query<Application>()
-                    .Where(a => a.BhxhCode == code && a.Phone == normalisedPhone && a.Status != ApplicationStatus.Withdrawn)
-                    .ToListAsync(ct);
+                var candidates = await ApplicationIndex.ForCodeAndPhone(database, code, normalisedPhone, ct);
                 var chosen = candidates
+                    .Where(a => a.Status != ApplicationStatus.Withdrawn)
                     .OrderByDescending(a => a.Status is ApplicationStatus.Submitted or ApplicationStatus.UnderReview or ApplicationStatus.NeedsInformation)
                     .ThenByDescending(a => a.LastActivityAt)
                     .FirstOrDefault() ?? throw new ProblemException(CommonProblems.NotFound);

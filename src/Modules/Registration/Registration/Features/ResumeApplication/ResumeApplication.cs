@@ -7,6 +7,7 @@ using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Notifications.Contracts;
 using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.ReadModels;
 using VssId.Modules.Registration.Features.VerifyPhone;
 
 namespace VssId.Modules.Registration.Features.ResumeApplication;
@@ -28,9 +29,9 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/registrations/resume", async (ResumeRequest request, IQuerySession session, IOneTimeCodes codes, CancellationToken ct) =>
+        app.MapPost("/api/v1/registrations/resume", async (ResumeRequest request, IQuerySession session, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes, CancellationToken ct) =>
             {
-                if (await Find(session, request.BhxhCode, request.Phone, ct) is { } application)
+                if (await Find(session, database, request.BhxhCode, request.Phone, ct) is { } application)
                 {
                     await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Declaration.Phone, ct);
                 }
@@ -47,10 +48,10 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithRequestExample(new ResumeRequest("0120169123", "0352153123"));
 
-        app.MapPost("/api/v1/registrations/resume/confirm", async (ResumeConfirmRequest request, IDocumentSession session, IOneTimeCodes codes,
+        app.MapPost("/api/v1/registrations/resume/confirm", async (ResumeConfirmRequest request, IDocumentSession session, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes,
                 TimeProvider time, CancellationToken ct) =>
             {
-                var application = await Find(session, request.BhxhCode, request.Phone, ct);
+                var application = await Find(session, database, request.BhxhCode, request.Phone, ct);
                 var check = application is null
                     ? OneTimeCodeCheck.Invalid
                     : await codes.Verify(Purpose, application.Id.ToString("N"), request.Code ?? "", ct);
@@ -71,7 +72,7 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
             .WithRequestExample(new ResumeConfirmRequest("0120169123", "0352153123", "482913"));
     }
 
-    private static async Task<Application?> Find(IQuerySession session, string? bhxhCode, string? phone, CancellationToken ct)
+    private static async Task<Application?> Find(IQuerySession session, Npgsql.NpgsqlDataSource database, string? bhxhCode, string? phone, CancellationToken ct)
     {
         var code = DeclarationInput.NormaliseBhxhCode(bhxhCode);
         var normalisedPhone = DeclarationInput.NormalisePhone(phone);
@@ -79,10 +80,9 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
         {
             return null;
         }
-        var candidates = await session.Query<Application>().Where(a => a.BhxhCode == code && a.Phone == normalisedPhone).ToListAsync(ct);
-        return candidates.Where(a => a.PhoneVerified && a.Status is ApplicationStatus.Draft or ApplicationStatus.Submitted
-                or ApplicationStatus.UnderReview or ApplicationStatus.NeedsInformation)
-            .OrderByDescending(a => a.LastActivityAt)
-            .FirstOrDefault();
+        var candidates = await ApplicationIndex.ForCodeAndPhone(database, code, normalisedPhone, ct);
+        var chosen = candidates.FirstOrDefault(a => a.PhoneVerified && a.Status is ApplicationStatus.Draft or ApplicationStatus.Submitted
+            or ApplicationStatus.UnderReview or ApplicationStatus.NeedsInformation);
+        return chosen is null ? null : await session.Events.AggregateStreamAsync<Application>(chosen.Id, token: ct);
     }
 }

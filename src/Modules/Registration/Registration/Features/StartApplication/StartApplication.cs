@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Reference.Contracts;
@@ -40,27 +41,15 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (SqlState(ex) is RegistrationModule.StartChecks.ApplicationOpen)
+        catch (Exception ex) when (ex.FindPostgresError()?.SqlState is RegistrationModule.StartChecks.ApplicationOpen)
         {
             throw new ProblemException(RegistrationProblems.ApplicationOpen);
         }
-        catch (Exception ex) when (SqlState(ex) is RegistrationModule.StartChecks.TooManyDrafts)
+        catch (Exception ex) when (ex.FindPostgresError()?.SqlState is RegistrationModule.StartChecks.TooManyDrafts)
         {
             throw new ProblemException(RegistrationProblems.TooManyDrafts);
         }
         return new StartApplicationResponse(id, token, ApplicationStatus.Draft, 1);
-    }
-
-    private static string? SqlState(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is Npgsql.PostgresException postgres)
-            {
-                return postgres.SqlState;
-            }
-        }
-        return null;
     }
 }
 

@@ -6,11 +6,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.Time;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Reference.Contracts;
 using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.ReadModels;
 
 namespace VssId.Modules.Registration.Features.SubmitApplication;
 
@@ -22,8 +24,9 @@ public sealed record SubmitApplication(Guid Id, string? Token, long? IfMatch, Su
 
 /// <summary>
 /// "Gửi": needs a verified phone, the three photos and an office of the catalog. The race between
-/// several drafts of one mã số BHXH is decided here, in the database: the OpenSubmission row keyed by
-/// the code commits with the Submitted event, so exactly one draft wins and the others get 409.
+/// several drafts of one mã số BHXH is decided in the database: the index row of the application turns
+/// "open" in the transaction of its Submitted event, under a unique index on the code, so exactly one
+/// draft wins and the others get 409.
 /// </summary>
 public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCatalog offices, IAddressCatalog addresses,
     NpgsqlDataSource dataSource, TimeProvider time) : ICommandHandler<SubmitApplication, SubmitApplicationResponse>
@@ -52,17 +55,12 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
 
         var number = $"{office!.Code}-{today:yyyyMMdd}-{await NextSequence(cancellationToken):D6}";
         var (addressLine, provinceName) = Describe(application.Declaration.Address);
-        var wasDraft = application.Status == ApplicationStatus.Draft;
         stream.AppendOne(application.Submit(office.Code, number, command.Request.SendDeclarationByEmail, now, addressLine, provinceName));
-        if (wasDraft)
-        {
-            session.Insert(new OpenSubmission(application.BhxhCode, application.Id, now));
-        }
         try
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (DocumentAlreadyExistsException)
+        catch (Exception ex) when (ex.FindPostgresError() is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ApplicationIndex.OpenSubmissionIndex })
         {
             throw new ProblemException(RegistrationProblems.ApplicationOpen);
         }

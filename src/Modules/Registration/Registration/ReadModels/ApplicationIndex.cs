@@ -1,0 +1,117 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using Npgsql;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Modules.Registration.ReadModels;
+
+/// <summary>
+/// One narrow row per application, written inline in the transaction of its events: what the
+/// module searches by (code, phone, status, inactivity) without the declaration. The applicant's own
+/// view is the aggregate rebuilt from its few events; duplicating the whole declaration in a JSON
+/// snapshot on every write cost a quarter of a start's time (ADR 0009, bench/run.sh registration).
+/// The partial unique index is the rule "one submitted application per mã số BHXH": the submission
+/// that commits second fails on it, whatever the timing.
+/// </summary>
+public sealed partial class ApplicationIndex : EventProjection
+{
+    public const string TableName = "registration.application_index";
+    public const string OpenSubmissionIndex = "ux_application_index_open_submission";
+
+    public static Table Table()
+    {
+        var table = new Table(TableName);
+        table.AddColumn<Guid>("id").AsPrimaryKey();
+        table.AddColumn("bhxh_code", "text").NotNull();
+        table.AddColumn("phone", "text").NotNull();
+        // The phone last confirmed by OTP: the current phone is verified when they are equal (as in the aggregate).
+        table.AddColumn("verified_phone", "text");
+        table.AddColumn("status", "text").NotNull();
+        // Submitted, UnderReview or NeedsInformation: holds the code.
+        table.AddColumn("open_submission", "boolean").NotNull();
+        // Draft or NeedsInformation: the applicant can still act, so it can expire.
+        table.AddColumn("editable", "boolean").NotNull();
+        table.AddColumn("office_code", "text");
+        table.AddColumn("application_number", "text");
+        table.AddColumn("submitted_at", "timestamp with time zone");
+        table.AddColumn("last_activity_at", "timestamp with time zone").NotNull();
+        // Drafts per phone, and every lookup by code (they all name the phone too).
+        table.Indexes.Add(new IndexDefinition("ix_application_index_phone") { Columns = ["phone"] });
+        table.Indexes.Add(new IndexDefinition(OpenSubmissionIndex) { Columns = ["bhxh_code"], IsUnique = true, Predicate = "open_submission" });
+        table.Indexes.Add(new IndexDefinition("ix_application_index_expiry") { Columns = ["last_activity_at"], Predicate = "editable" });
+        return table;
+    }
+
+    public void Project(IEvent<ApplicationStarted> e, IDocumentOperations ops) =>
+        ops.QueueSqlCommand($"""
+            INSERT INTO {TableName} (id, bhxh_code, phone, status, open_submission, editable, last_activity_at)
+            VALUES (?, ?, ?, '{ApplicationStatus.Draft}', false, true, ?)
+            """, e.StreamId, e.Data.Declaration.BhxhCode, e.Data.Declaration.Phone, e.Data.At);
+
+    public void Project(IEvent<DeclarationReplaced> e, IDocumentOperations ops) =>
+        ops.QueueSqlCommand($"UPDATE {TableName} SET phone = ?, last_activity_at = ? WHERE id = ?", e.Data.Declaration.Phone, e.Data.At, e.StreamId);
+
+    public void Project(IEvent<PhoneVerified> e, IDocumentOperations ops) =>
+        ops.QueueSqlCommand($"UPDATE {TableName} SET verified_phone = ?, last_activity_at = ? WHERE id = ?", e.Data.Phone, e.Data.At, e.StreamId);
+
+    public void Project(IEvent<DocumentAttached> e, IDocumentOperations ops) => Touch(ops, e.StreamId, e.Data.At);
+
+    public void Project(IEvent<ApplicationSubmitted> e, IDocumentOperations ops) =>
+        ops.QueueSqlCommand($"""
+            UPDATE {TableName} SET status = '{ApplicationStatus.Submitted}', open_submission = true, editable = false,
+                office_code = ?, application_number = ?, submitted_at = ?, last_activity_at = ?
+            WHERE id = ?
+            """, e.Data.OfficeCode, e.Data.ApplicationNumber, e.Data.At, e.Data.At, e.StreamId);
+
+    public void Project(IEvent<ApplicationWithdrawn> e, IDocumentOperations ops) => Close(ops, e.StreamId, ApplicationStatus.Withdrawn, e.Data.At);
+
+    public void Project(IEvent<ApplicationExpired> e, IDocumentOperations ops) => Close(ops, e.StreamId, ApplicationStatus.Expired, e.Data.At);
+
+    private static void Touch(IDocumentOperations ops, Guid id, DateTimeOffset at) =>
+        ops.QueueSqlCommand($"UPDATE {TableName} SET last_activity_at = ? WHERE id = ?", at, id);
+
+    private static void Close(IDocumentOperations ops, Guid id, string status, DateTimeOffset at) =>
+        ops.QueueSqlCommand($"UPDATE {TableName} SET status = ?, open_submission = false, editable = false, last_activity_at = ? WHERE id = ?",
+            status, at, id);
+
+    public sealed record Entry(Guid Id, string Status, bool PhoneVerified, string? OfficeCode, string? ApplicationNumber,
+        DateTimeOffset? SubmittedAt, DateTimeOffset LastActivityAt);
+
+    /// <summary>The applications of one mã số BHXH declared with one phone, most recently active first.</summary>
+    public static async Task<IReadOnlyList<Entry>> ForCodeAndPhone(NpgsqlDataSource database, string bhxhCode, string phone, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"""
+            SELECT id, status, verified_phone IS NOT DISTINCT FROM phone, office_code, application_number, submitted_at, last_activity_at
+            FROM {TableName} WHERE phone = $1 AND bhxh_code = $2 ORDER BY last_activity_at DESC
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = phone });
+        command.Parameters.Add(new NpgsqlParameter { Value = bhxhCode });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<Entry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new Entry(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+        return entries;
+    }
+
+    /// <summary>Applications the applicant can still act on but has left alone since <paramref name="cutoff"/>.</summary>
+    public static async Task<IReadOnlyList<Guid>> InactiveSince(NpgsqlDataSource database, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT id FROM {TableName} WHERE editable AND last_activity_at < $1 ORDER BY last_activity_at LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = cutoff });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+}
