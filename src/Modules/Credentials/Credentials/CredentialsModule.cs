@@ -1,19 +1,31 @@
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using VssId.BuildingBlocks.IntegrationEvents;
+using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
+using VssId.Modules.Credentials.Domain;
+using VssId.Modules.Credentials.Integration;
 
 namespace VssId.Modules.Credentials;
 
-/// <summary>Accounts, passwords, login, tokens, SmartOTP, recovery, lock-out, staff users and API clients. Its features come with their issues.</summary>
+/// <summary>
+/// Accounts, passwords, login, tokens, SmartOTP, recovery, lock-out, staff users and API clients. So far:
+/// opening an account (and publishing it); the rest comes with its issue.
+/// </summary>
 public sealed class CredentialsModule : IModule
 {
     public string Name => "credentials";
 
-    public void AddServices(IServiceCollection services, IConfiguration configuration) =>
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddModulePartsOf<CredentialsModule>();
+        services.AddIntegrationEventRelay<CredentialsRelay>();
+    }
 
     public void ConfigureMarten(StoreOptions options)
     {
+        options.ForModule(Name).Event<AccountOpened>("account_opened");
+        options.Projections.LiveStreamAggregation<Account>();
     }
 }

@@ -62,6 +62,7 @@ public sealed class RegistrationModule : IModule
         options.Projections.LiveStreamAggregation<Application>();
         options.Projections.Add(new ApplicationIndex(), ProjectionLifecycle.Inline);
         options.Storage.ExtendedSchemaObjects.Add(ApplicationIndex.Table());
+        options.Storage.ExtendedSchemaObjects.Add(AccountCodes.Table());
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));
         // The start checks run inside the transaction that appends the first event: one round trip
         // instead of a query before the write (bench/run.sh registration).
@@ -70,6 +71,9 @@ public sealed class RegistrationModule : IModule
             CREATE OR REPLACE FUNCTION {{Name}}.check_can_start(code text, phone text, max_drafts integer) RETURNS boolean
             LANGUAGE plpgsql AS $function$
             BEGIN
+                IF EXISTS (SELECT 1 FROM {{AccountCodes.TableName}} WHERE bhxh_code = code) THEN
+                    RAISE EXCEPTION 'this code has an account' USING ERRCODE = '{{StartChecks.AccountExists}}';
+                END IF;
                 IF EXISTS (SELECT 1 FROM {{ApplicationIndex.TableName}} WHERE bhxh_code = code AND open_submission) THEN
                     RAISE EXCEPTION 'an application for this code is open' USING ERRCODE = '{{StartChecks.ApplicationOpen}}';
                 END IF;
@@ -90,6 +94,7 @@ public sealed class RegistrationModule : IModule
     internal static class StartChecks
     {
         public const string ApplicationOpen = "VS409";
+        public const string AccountExists = "VS410";
         public const string TooManyDrafts = "VS429";
     }
 

@@ -9,6 +9,10 @@ public static class RegistrationProblems
         new("Mã số BHXH này đã có hồ sơ đang được xử lý. Tra cứu tình trạng hồ sơ bằng mã số BHXH và số điện thoại.",
             "An application for this social-insurance code is already being processed. Look it up with the code and phone."));
 
+    public static readonly ProblemType AccountExists = new("registration.account_exists", 409,
+        new("Mã số BHXH này đã có tài khoản VssID. Nếu quên mật khẩu, hãy dùng chức năng \"Quên mật khẩu\" để lấy lại.",
+            "This social-insurance code already has a VssID account. If you forgot the password, recover it with \"Forgot password\"."));
+
     public static readonly ProblemType TooManyDrafts = new("registration.too_many_drafts", 429,
         new("Số điện thoại này đã có 3 hồ sơ nháp đang mở. Hãy hoàn tất hoặc rút bớt hồ sơ.",
             "This phone already has 3 open drafts. Finish or withdraw one first."));

@@ -18,8 +18,8 @@ public sealed record StartApplication(DeclarationRequest Request) : ICommand<Sta
 
 /// <summary>
 /// Starts a draft. Drafts for one mã số BHXH do not block each other (anyone can read a code off a
-/// BHYT card; blocking would let them lock its owner out): only a submitted application does. A phone
-/// holds at most 3 open drafts.
+/// BHYT card; blocking would let them lock its owner out): only a submitted application does, or an
+/// account for the code (its owner recovers the password instead). A phone holds at most 3 open drafts.
 /// </summary>
 public sealed class StartApplicationHandler(IDocumentSession session, IAddressCatalog catalog, TimeProvider time)
     : ICommandHandler<StartApplication, StartApplicationResponse>
@@ -45,6 +45,10 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
         {
             throw new ProblemException(RegistrationProblems.ApplicationOpen);
         }
+        catch (Exception ex) when (ex.FindPostgresError()?.SqlState is RegistrationModule.StartChecks.AccountExists)
+        {
+            throw new ProblemException(RegistrationProblems.AccountExists);
+        }
         catch (Exception ex) when (ex.FindPostgresError()?.SqlState is RegistrationModule.StartChecks.TooManyDrafts)
         {
             throw new ProblemException(RegistrationProblems.TooManyDrafts);
@@ -67,7 +71,9 @@ internal sealed class StartApplicationEndpoint : IEndpoint
             .RequireRateLimiting(RegistrationModule.StartRateLimit)
             .WithSummary("Tạo hồ sơ đăng ký (nháp) · Start an application (draft)")
             .WithDescription("Trả về `id` và `accessToken` (chỉ hiển thị một lần): dùng `Authorization: Bearer {accessToken}` cho mọi thao tác trên hồ sơ này. "
-                + "Địa chỉ theo danh mục `2025` (mặc định) hoặc `legacy`. Số điện thoại chấp nhận `+84…`, `84…`, `0…`, khoảng trắng và dấu chấm.")
+                + "Địa chỉ theo danh mục `2025` (mặc định) hoặc `legacy`. Số điện thoại chấp nhận `+84…`, `84…`, `0…`, khoảng trắng và dấu chấm. "
+                + "409 `registration.account_exists`: mã số BHXH đã có tài khoản (dùng \"Quên mật khẩu\"); 409 `registration.application_open`: đã có hồ sơ đang xử lý; "
+                + "429 `registration.too_many_drafts`: số điện thoại đã có 3 hồ sơ nháp.")
             .Accepts<DeclarationRequest>("application/json")
             .Produces<StartApplicationResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)

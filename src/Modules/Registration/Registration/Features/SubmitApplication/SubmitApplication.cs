@@ -53,6 +53,12 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
             throw new ValidationProblemException(errors);
         }
 
+        // A draft started before its code got an account must not reach an office.
+        if (await AccountCodes.Has(dataSource, application.BhxhCode, cancellationToken))
+        {
+            throw new ProblemException(RegistrationProblems.AccountExists);
+        }
+
         var number = $"{office!.Code}-{today:yyyyMMdd}-{await NextSequence(cancellationToken):D6}";
         var (addressLine, provinceName) = Describe(application.Declaration.Address);
         stream.AppendOne(application.Submit(office.Code, number, command.Request.SendDeclarationByEmail, now, addressLine, provinceName));
@@ -97,7 +103,7 @@ internal sealed class SubmitApplicationEndpoint : IEndpoint
             .WithBearerToken()
             .WithSummary("Gửi hồ sơ · Submit the application")
             .WithDescription("Cần số điện thoại đã xác thực, đủ 3 ảnh và mã cơ quan BHXH trong danh mục (`GET /api/v1/reference/offices`). "
-                + "409 nêu bước còn thiếu (`registration.phone_not_verified`, `registration.documents_missing`) hoặc `registration.application_open`. "
+                + "409 nêu bước còn thiếu (`registration.phone_not_verified`, `registration.documents_missing`) , `registration.application_open` hoặc `registration.account_exists` (mã số đã có tài khoản). "
                 + "Sau khi gửi: SMS xác nhận có số hồ sơ; nếu `sendDeclarationByEmail`, tờ khai Mẫu 01 được gửi qua email.")
             .Accepts<SubmitApplicationRequest>("application/json")
             .Produces<SubmitApplicationResponse>(StatusCodes.Status202Accepted)
