@@ -110,24 +110,28 @@ internal static class RegistrationBench
             // Warm both up, then measure each for the same time with the same clients.
             await Load($"http://127.0.0.1:{barePort}/bare", Body, 3, clients);
             await Load($"http://127.0.0.1:{hostPort}/api/v1/registrations", Body, 3, clients);
-            var cpu = CpuTicks(host.Id);
-            var baseline = await Load($"http://127.0.0.1:{barePort}/bare", Body, seconds, clients);
-            var bareCpu = CpuTicks(host.Id) - cpu;
+            // Interleaved slices, so that a machine that slows down or speeds up during the run (these
+            // are shared virtual machines) weighs on both sides alike.
             await using (var reset = new NpgsqlConnection(connectionString))
             {
                 await reset.OpenAsync();
                 await new NpgsqlCommand("SELECT pg_stat_statements_reset()", reset).ExecuteNonQueryAsync();
             }
-            cpu = CpuTicks(host.Id);
-            var vssid = await Load($"http://127.0.0.1:{hostPort}/api/v1/registrations", Body, seconds, clients);
-            var vssidCpu = CpuTicks(host.Id) - cpu;
+            var baseline = new Tally();
+            var vssid = new Tally();
+            const int slices = 4;
+            for (var slice = 0; slice < slices; slice++)
+            {
+                await baseline.Measure(host.Id, () => Load($"http://127.0.0.1:{barePort}/bare", Body, seconds / slices, clients));
+                await vssid.Measure(host.Id, () => Load($"http://127.0.0.1:{hostPort}/api/v1/registrations", Body, seconds / slices, clients));
+            }
             await PrintTopStatements(connectionString);
-            Console.WriteLine($"bare.insert: {baseline.Rate:F0} req/s, p50 {baseline.P50:F1} ms, p99 {baseline.P99:F1} ms, errors {baseline.Errors}   ({clients} clients, {seconds} s, durable commits)");
+            Console.WriteLine($"bare.insert: {baseline.Rate:F0} req/s, p50 {baseline.P50:F1} ms, p99 {baseline.P99:F1} ms, errors {baseline.Errors}   ({clients} clients, {seconds} s in {slices} slices, durable commits)");
             Console.WriteLine($"registration.start: {vssid.Rate:F0} req/s, p50 {vssid.P50:F1} ms, p99 {vssid.P99:F1} ms, errors {vssid.Errors}   " +
                               $"= {vssid.Rate / baseline.Rate:P0} of bare   [goal >= 50% of bare]");
             // CPU per request by process: what each request costs the 2 shared cores.
-            Console.WriteLine($"cpu per request (µs): bare      {bareCpu.PerRequest(baseline, seconds)}");
-            Console.WriteLine($"cpu per request (µs): vssid     {vssidCpu.PerRequest(vssid, seconds)}");
+            Console.WriteLine($"cpu per request (µs): bare      {baseline.CpuPerRequest}");
+            Console.WriteLine($"cpu per request (µs): vssid     {vssid.CpuPerRequest}");
         }
         finally
         {
@@ -137,16 +141,51 @@ internal static class RegistrationBench
         }
     }
 
-    private sealed record Result(double Rate, double P50, double P99, int Errors);
+    private sealed record Result(double[] Latencies, double Seconds, int Errors);
+
+    /// <summary>The slices of one side added up: requests, latencies, errors and CPU.</summary>
+    private sealed class Tally
+    {
+        private readonly List<double> _latencies = [];
+        private double _seconds;
+        private Cpu _cpu;
+
+        public int Errors { get; private set; }
+
+        public double Rate => _latencies.Count / _seconds;
+
+        public double P50 => Percentile(0.5);
+
+        public double P99 => Percentile(0.99);
+
+        public string CpuPerRequest => _cpu.PerRequest(_latencies.Count);
+
+        public async Task Measure(int hostPid, Func<Task<Result>> load)
+        {
+            var before = CpuTicks(hostPid);
+            var result = await load();
+            _cpu += CpuTicks(hostPid) - before;
+            _latencies.AddRange(result.Latencies);
+            _seconds += result.Seconds;
+            Errors += result.Errors;
+        }
+
+        private double Percentile(double p)
+        {
+            var sorted = _latencies.Order().ToArray();
+            return sorted[(int)(sorted.Length * p)];
+        }
+    }
 
     /// <summary>CPU clock ticks (utime + stime, /proc) of the Host, of PostgreSQL's processes and of this process (load generator and bare API).</summary>
     private readonly record struct Cpu(long Host, long Postgres, long Bench)
     {
         public static Cpu operator -(Cpu a, Cpu b) => new(a.Host - b.Host, a.Postgres - b.Postgres, a.Bench - b.Bench);
 
-        public string PerRequest(Result result, int seconds)
+        public static Cpu operator +(Cpu a, Cpu b) => new(a.Host + b.Host, a.Postgres + b.Postgres, a.Bench + b.Bench);
+
+        public string PerRequest(long requests)
         {
-            var requests = result.Rate * seconds;
             string Us(long ticks) => $"{ticks * 10_000.0 / requests,5:F0}"; // 100 ticks per second
             return $"host {Us(Host)}  postgres {Us(Postgres)}  bench+bare {Us(Bench)}  total {Us(Host + Postgres + Bench)}";
         }
@@ -232,8 +271,7 @@ internal static class RegistrationBench
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }));
-        var sorted = latencies.Order().ToArray();
-        return new Result(sorted.Length / clock.Elapsed.TotalSeconds, sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], errors);
+        return new Result(latencies.ToArray(), clock.Elapsed.TotalSeconds, errors);
     }
 
     private static int FreePort()

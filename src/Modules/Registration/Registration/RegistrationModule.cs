@@ -64,23 +64,13 @@ public sealed class RegistrationModule : IModule
         options.Storage.ExtendedSchemaObjects.Add(ApplicationIndex.Table());
         options.Storage.ExtendedSchemaObjects.Add(AccountCodes.Table());
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));
-        // The start checks run inside the transaction that appends the first event: one round trip
-        // instead of a query before the write (bench/run.sh registration).
+        // Raises a SQLSTATE from plain SQL: the start checks call it only when one fails (see StartApplication).
         options.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Functions.Function(
-            new PostgresqlObjectName(Name, "check_can_start", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage)), $$"""
-            CREATE OR REPLACE FUNCTION {{Name}}.check_can_start(code text, phone text, max_drafts integer) RETURNS boolean
-            LANGUAGE plpgsql AS $function$
+            new PostgresqlObjectName(Name, "refuse", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage)), $$"""
+            CREATE OR REPLACE FUNCTION {{Name}}.refuse(sqlstate text) RETURNS boolean
+            LANGUAGE plpgsql VOLATILE AS $function$
             BEGIN
-                IF EXISTS (SELECT 1 FROM {{AccountCodes.TableName}} WHERE bhxh_code = code) THEN
-                    RAISE EXCEPTION 'this code has an account' USING ERRCODE = '{{StartChecks.AccountExists}}';
-                END IF;
-                IF EXISTS (SELECT 1 FROM {{ApplicationIndex.TableName}} WHERE bhxh_code = code AND open_submission) THEN
-                    RAISE EXCEPTION 'an application for this code is open' USING ERRCODE = '{{StartChecks.ApplicationOpen}}';
-                END IF;
-                IF (SELECT count(*) FROM {{ApplicationIndex.TableName}} i WHERE i.phone = check_can_start.phone AND i.status = 'Draft') >= max_drafts THEN
-                    RAISE EXCEPTION 'too many drafts for this phone' USING ERRCODE = '{{StartChecks.TooManyDrafts}}';
-                END IF;
-                RETURN true;
+                RAISE EXCEPTION 'refused: %', sqlstate USING ERRCODE = sqlstate;
             END
             $function$;
             """));
@@ -90,7 +80,7 @@ public sealed class RegistrationModule : IModule
         options.Storage.ExtendedSchemaObjects.Add(guard);
     }
 
-    /// <summary>The SQLSTATEs check_can_start raises.</summary>
+    /// <summary>The SQLSTATEs the start checks raise.</summary>
     internal static class StartChecks
     {
         public const string ApplicationOpen = "VS409";

@@ -45,15 +45,13 @@ public sealed partial class ApplicationIndex : EventProjection
         return table;
     }
 
-    // Every statement gives the same row when the events are applied again in order, so Marten can
-    // rebuild the index over the rows already there.
+    // A rebuild empties the table first and applies every event again in order.
+    public ApplicationIndex() => Options.DeleteDataInTableOnTeardown(TableName);
+
     public void Project(IEvent<ApplicationStarted> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"""
             INSERT INTO {TableName} (id, bhxh_code, phone, status, open_submission, editable, last_activity_at)
             VALUES (?, ?, ?, '{ApplicationStatus.Draft}', false, true, ?)
-            ON CONFLICT (id) DO UPDATE SET bhxh_code = excluded.bhxh_code, phone = excluded.phone, verified_phone = NULL,
-                status = excluded.status, open_submission = false, editable = true, office_code = NULL, application_number = NULL,
-                submitted_at = NULL, last_activity_at = excluded.last_activity_at
             """, e.StreamId, e.Data.Declaration.BhxhCode, e.Data.Declaration.Phone, e.Data.At);
 
     public void Project(IEvent<DeclarationReplaced> e, IDocumentOperations ops) =>

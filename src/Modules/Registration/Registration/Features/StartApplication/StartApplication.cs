@@ -9,6 +9,7 @@ using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Reference.Contracts;
 using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.ReadModels;
 
 namespace VssId.Modules.Registration.Features.StartApplication;
 
@@ -32,10 +33,16 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
         var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
         var id = Guid.CreateVersion7();
         var (token, hash) = ApplicationAccess.NewToken(id);
-        // The checks run in the same transaction and round trip as the append: a function that raises a
-        // SQLSTATE, called from an INSERT that inserts nothing — a statement with no result set, so the
-        // results Marten reads back for its own operations stay in step.
-        session.QueueSqlCommand("INSERT INTO registration.start_guard (ok) SELECT false WHERE registration.check_can_start(?, ?, ?) IS NULL", declaration.BhxhCode, declaration.Phone, MaxDraftsPerPhone);
+        // The checks run in the same transaction and round trip as the append, as one plain statement
+        // (no procedural code unless one fails): an INSERT that inserts nothing, so Marten reads no result
+        // set for it, and whose condition raises a SQLSTATE naming the refusal.
+        session.QueueSqlCommand($"""
+            INSERT INTO registration.start_guard (ok) SELECT false WHERE CASE
+                WHEN EXISTS (SELECT 1 FROM {AccountCodes.TableName} WHERE bhxh_code = ?) THEN registration.refuse('{RegistrationModule.StartChecks.AccountExists}')
+                WHEN EXISTS (SELECT 1 FROM {ApplicationIndex.TableName} WHERE bhxh_code = ? AND open_submission) THEN registration.refuse('{RegistrationModule.StartChecks.ApplicationOpen}')
+                WHEN (SELECT count(*) FROM {ApplicationIndex.TableName} WHERE phone = ? AND status = '{ApplicationStatus.Draft}') >= {MaxDraftsPerPhone} THEN registration.refuse('{RegistrationModule.StartChecks.TooManyDrafts}')
+                ELSE false END
+            """, declaration.BhxhCode, declaration.BhxhCode, declaration.Phone);
         session.Events.StartStream<Application>(id, new ApplicationStarted(id, declaration, hash, now));
         try
         {
