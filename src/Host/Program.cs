@@ -29,12 +29,20 @@ services.Configure<EmbeddedDatabaseOptions>(builder.Configuration.GetSection("Em
 services.AddSingleton<DatabaseConnection>();
 // One data source for the whole process: Marten, Hangfire and the health checks share its pool, which
 // also lets a Marten save and a Hangfire enqueue commit in one TransactionScope without 2PC.
-services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseConnection>().ConnectionString)
+services.AddSingleton(sp =>
 {
-    // Auto-prepared statements skip PostgreSQL's planning for Marten's and Hangfire's repeated SQL; that
-    // only pays if connections are not reset (DISCARD ALL drops prepared statements) when returned to the pool.
-    ConnectionStringBuilder = { ApplicationName = $"vssid-{roles}", Enlist = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2, NoResetOnClose = true },
-}.Build());
+    var connectionString = sp.GetRequiredService<DatabaseConnection>().ConnectionString;
+    return new NpgsqlDataSourceBuilder(connectionString)
+    {
+        // Auto-prepared statements skip PostgreSQL's planning for Marten's and Hangfire's repeated SQL; that
+        // only pays if connections are not reset (DISCARD ALL drops prepared statements) when returned to the pool.
+        ConnectionStringBuilder =
+        {
+            ApplicationName = $"vssid-{roles}", Enlist = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2, NoResetOnClose = true,
+            MaxPoolSize = ConnectionPool.MaxSize(connectionString, builder.Configuration),
+        },
+    }.Build();
+});
 
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton<IFileStore, FileSystemFileStore>();
