@@ -68,4 +68,26 @@ public sealed class AccountExistsTests(VssIdFixture fixture) : IClassFixture<Vss
             new VssId.BuildingBlocks.IntegrationEvents.IntegrationEventContext(Guid.NewGuid(), 0, first, DateTimeOffset.UtcNow), CancellationToken.None);
         Assert.Equal(1, await Count($"SELECT count(*) FROM {AccountCodes.TableName} WHERE bhxh_code = $1 AND account_id = $2", code, first));
     }
+
+    [Fact]
+    public async Task An_account_opened_by_a_host_that_stops_before_publishing_still_reaches_registration_after_restart()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync();
+        var code = RegistrationClient.NewCode();
+        // The API role commits the account; it runs no relay, so nothing is published before it stops.
+        await using (var api = new VssIdApp(database, new VssIdAppOptions { Roles = "api" }))
+        {
+            await using var scope = api.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new OpenAccount(code, RegistrationClient.NewPhone(), Guid.NewGuid()));
+        }
+        Assert.Equal(0, await NotificationsDb.Count(database, $"SELECT count(*) FROM {AccountCodes.TableName} WHERE bhxh_code = $1", code));
+
+        await using var restarted = new VssIdApp(database);
+        _ = restarted.Server;
+        await Eventually.True(async () => await NotificationsDb.Count(database, $"SELECT count(*) FROM {AccountCodes.TableName} WHERE bhxh_code = $1", code) == 1,
+            because: "the relay publishes the account after the restart");
+        var refused = await new RegistrationClient(restarted.CreateClient()).Send(HttpMethod.Post, "/api/v1/registrations", null,
+            System.Net.Http.Json.JsonContent.Create(RegistrationClient.Declaration(code, RegistrationClient.NewPhone())));
+        await refused.AssertProblem(HttpStatusCode.Conflict, "registration.account_exists");
+    }
 }
