@@ -2,7 +2,6 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
 using Npgsql;
-using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 using VssId.Modules.Registration.Domain;
 
@@ -12,7 +11,7 @@ namespace VssId.Modules.Registration.ReadModels;
 /// One narrow row per application, written inline in the transaction of its events: what the
 /// module searches by (code, phone, status, inactivity) without the declaration. The applicant's own
 /// view is the aggregate rebuilt from its few events; duplicating the whole declaration in a JSON
-/// snapshot on every write cost a quarter of a start's time (ADR 0009, bench/run.sh registration).
+/// snapshot on every write cost a fifth of a start's CPU (ADR 0009, bench/run.sh registration).
 /// The partial unique index is the rule "one submitted application per mã số BHXH": the submission
 /// that commits second fails on it, whatever the timing.
 /// </summary>
