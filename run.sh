@@ -8,7 +8,6 @@ source scripts/prerequisites.sh
 
 require_dotnet
 ensure_postgres
-if [ "$(id -u)" -eq 0 ]; then ensure_tool runuser util-linux; fi
 
 HOST_DLL=src/Host/bin/Release/net10.0/VssId.Host.dll
 # Build only when a source or project file changed since the last build: later runs start at once.

@@ -8,7 +8,6 @@ source scripts/prerequisites.sh
 
 require_dotnet
 ensure_postgres
-if [ "$(id -u)" -eq 0 ]; then ensure_tool runuser util-linux; fi
 # The Mẫu 01 tests rasterise PDFs with poppler to check what is drawn, not only what is extracted.
 ensure_tool pdftoppm poppler-utils
 

@@ -42,6 +42,8 @@ postgres_bin() {
 # The PostgreSQL server binaries (initdb, pg_ctl, postgres). The Host and the tests start private
 # clusters from them; no system-wide cluster is created or started.
 ensure_postgres() {
+  # As root, the private clusters run as the postgres user through runuser.
+  if [ "$(id -u)" -eq 0 ]; then ensure_tool runuser util-linux; fi
   if postgres_bin >/dev/null; then return 0; fi
   if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
     $SUDO mkdir -p /etc/postgresql-common

@@ -29,11 +29,11 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/registrations/resume", async (ResumeRequest request, IQuerySession session, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes, CancellationToken ct) =>
+        app.MapPost("/api/v1/registrations/resume", async (ResumeRequest request, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes, CancellationToken ct) =>
             {
-                if (await Find(session, database, request.BhxhCode, request.Phone, ct) is { } application)
+                if (await Find(database, request.BhxhCode, request.Phone, ct) is { } application)
                 {
-                    await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Declaration.Phone, ct);
+                    await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Phone, ct);
                 }
                 return TypedResults.Accepted((string?)null);
             })
@@ -51,15 +51,16 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
         app.MapPost("/api/v1/registrations/resume/confirm", async (ResumeConfirmRequest request, IDocumentSession session, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes,
                 TimeProvider time, CancellationToken ct) =>
             {
-                var application = await Find(session, database, request.BhxhCode, request.Phone, ct);
+                var application = await Find(database, request.BhxhCode, request.Phone, ct);
                 var check = application is null
                     ? OneTimeCodeCheck.Invalid
-                    : await codes.Verify(Purpose, application.Id.ToString("N"), request.Code ?? "", ct);
+                    : await codes.Verify(Purpose, application.Value.Id.ToString("N"), request.Code ?? "", ct);
                 OneTimeCodeOutcome.EnsureValid(check);
-                var (token, hash) = ApplicationAccess.NewToken(application!.Id);
-                session.Events.Append(application!.Id, new AccessTokenReissued(hash, time.GetUtcNow()));
+                var id = application!.Value.Id;
+                var (token, hash) = ApplicationAccess.NewToken(id);
+                session.Events.Append(id, new AccessTokenReissued(hash, time.GetUtcNow()));
                 await session.SaveChangesAsync(ct);
-                return TypedResults.Ok(new ResumeResponse(application.Id, token));
+                return TypedResults.Ok(new ResumeResponse(id, token));
             })
             .WithTags(RegistrationModule.Tag)
             .WithName("ConfirmResumeApplication")
@@ -72,7 +73,8 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
             .WithRequestExample(new ResumeConfirmRequest("0120169123", "0352153123", "482913"));
     }
 
-    private static async Task<Application?> Find(IQuerySession session, Npgsql.NpgsqlDataSource database, string? bhxhCode, string? phone, CancellationToken ct)
+    // The index names the application and its verified phone: no need to replay its events.
+    private static async Task<(Guid Id, string Phone)?> Find(Npgsql.NpgsqlDataSource database, string? bhxhCode, string? phone, CancellationToken ct)
     {
         var code = DeclarationInput.NormaliseBhxhCode(bhxhCode);
         var normalisedPhone = DeclarationInput.NormalisePhone(phone);
@@ -83,6 +85,6 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
         var candidates = await ApplicationIndex.ForCodeAndPhone(database, code, normalisedPhone, ct);
         var chosen = candidates.FirstOrDefault(a => a.PhoneVerified && a.Status is ApplicationStatus.Draft or ApplicationStatus.Submitted
             or ApplicationStatus.UnderReview or ApplicationStatus.NeedsInformation);
-        return chosen is null ? null : await session.Events.AggregateStreamAsync<Application>(chosen.Id, token: ct);
+        return chosen is null ? null : (chosen.Id, normalisedPhone);
     }
 }

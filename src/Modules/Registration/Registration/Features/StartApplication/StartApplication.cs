@@ -48,20 +48,20 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex.FindPostgresError()?.SqlState is RegistrationModule.StartChecks.ApplicationOpen)
+        catch (Exception ex) when (Refusal(ex.FindPostgresError()?.SqlState) is { } refusal)
         {
-            throw new ProblemException(RegistrationProblems.ApplicationOpen);
-        }
-        catch (Exception ex) when (ex.FindPostgresError()?.SqlState is RegistrationModule.StartChecks.AccountExists)
-        {
-            throw new ProblemException(RegistrationProblems.AccountExists);
-        }
-        catch (Exception ex) when (ex.FindPostgresError()?.SqlState is RegistrationModule.StartChecks.TooManyDrafts)
-        {
-            throw new ProblemException(RegistrationProblems.TooManyDrafts);
+            throw new ProblemException(refusal);
         }
         return new StartApplicationResponse(id, token, ApplicationStatus.Draft, 1);
     }
+
+    private static ProblemType? Refusal(string? sqlState) => sqlState switch
+    {
+        RegistrationModule.StartChecks.AccountExists => RegistrationProblems.AccountExists,
+        RegistrationModule.StartChecks.ApplicationOpen => RegistrationProblems.ApplicationOpen,
+        RegistrationModule.StartChecks.TooManyDrafts => RegistrationProblems.TooManyDrafts,
+        _ => null,
+    };
 }
 
 internal sealed class StartApplicationEndpoint : IEndpoint
