@@ -53,8 +53,7 @@ services.AddRateLimiter(o =>
     o.OnRejected = async (context, ct) =>
     {
         var retryAfter = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
-        context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await ProblemWriter.WriteAsync(context.HttpContext, CommonProblems.TooManyRequests);
+        await ProblemWriter.WriteAsync(context.HttpContext, CommonProblems.TooManyRequests, retryAfter: retryAfter);
     };
 });
 services.AddSingleton<ServerKeys>();
@@ -75,7 +74,7 @@ services.AddMediator((MediatorOptions options) =>
         typeof(VssId.Modules.Credentials.CredentialsModule),
         typeof(VssId.Modules.Notifications.NotificationsModule),
     ];
-    options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+    options.PipelineBehaviors = [typeof(LoggingBehavior<,>)];
 });
 foreach (var module in VssIdModules.All)
 {
@@ -89,7 +88,7 @@ services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 if (roles.Api)
 {
-    services.AddVssIdSwagger();
+    services.AddVssIdSwagger(builder.Configuration);
 }
 
 var app = builder.Build();
@@ -129,7 +128,7 @@ if (roles.Api)
 {
     app.MapVssIdSwagger();
     app.MapVssIdHangfireDashboard();
-    app.MapModuleEndpoints();
+    app.MapModuleEndpoints(VssIdModules.All);
 }
 
 app.Logger.LogInformation("VssId Host starting as {Roles} in {Environment}", roles, app.Environment.EnvironmentName);

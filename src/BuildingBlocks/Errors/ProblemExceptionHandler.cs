@@ -13,6 +13,9 @@ namespace VssId.BuildingBlocks.Errors;
 /// </summary>
 public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    // Every 429 says when to come back (RFC 6585); a refusal that knows no better time says a minute.
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(60);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         switch (exception)
@@ -21,11 +24,8 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 await ProblemWriter.WriteAsync(httpContext, validation.Type, validation.Detail, validation.Errors);
                 return true;
             case ProblemException problem:
-                if (problem.RetryAfter is { } retryAfter)
-                {
-                    httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-                await ProblemWriter.WriteAsync(httpContext, problem.Type, problem.Detail);
+                await ProblemWriter.WriteAsync(httpContext, problem.Type, problem.Detail,
+                    retryAfter: problem.RetryAfter ?? (problem.Type.Status == StatusCodes.Status429TooManyRequests ? DefaultRetryAfter : null));
                 return true;
             case BadHttpRequestException bad:
                 await ProblemWriter.WriteAsync(httpContext, bad.StatusCode switch
@@ -44,8 +44,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             case NpgsqlException or TimeoutException when !httpContext.RequestAborted.IsCancellationRequested:
                 logger.LogError(exception, "Database unavailable while handling {Method} {Path}",
                     httpContext.Request.Method, httpContext.Request.Path);
-                httpContext.Response.Headers.RetryAfter = "5";
-                await ProblemWriter.WriteAsync(httpContext, CommonProblems.Unavailable);
+                await ProblemWriter.WriteAsync(httpContext, CommonProblems.Unavailable, retryAfter: TimeSpan.FromSeconds(5));
                 return true;
             default:
                 logger.LogError(exception, "Unhandled exception on {Method} {Path}",

@@ -1,51 +1,46 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
+using VssId.BuildingBlocks.Http;
 
 namespace VssId.BuildingBlocks.Errors;
 
 /// <summary>Builds the RFC 9457 body every error answer of the API has.</summary>
 public static class ProblemWriter
 {
+    /// <summary>The media type of every error answer.</summary>
+    public const string ContentType = "application/problem+json";
+
     /// <summary>The problem for the request's language, with <c>code</c> and <c>traceId</c>.</summary>
-    public static ProblemDetails Create(HttpContext http, ProblemType type, LocalizedText? detail = null,
+    public static Problem Create(HttpContext http, ProblemType type, LocalizedText? detail = null,
         IReadOnlyList<(string Field, FieldError Error)>? errors = null)
     {
         var language = Language.FromAcceptLanguage(http.Request.Headers.AcceptLanguage);
-        var problem = new ProblemDetails
-        {
-            Type = type.TypeUri,
-            Title = type.Title.In(language),
-            Status = type.Status,
-            Detail = detail?.In(language),
-            Instance = http.Request.Path,
-        };
-        problem.Extensions["code"] = type.Code;
-        problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
-        if (errors is { Count: > 0 })
-        {
-            problem.Extensions["errors"] = errors
-                .GroupBy(e => e.Field)
-                .ToDictionary(g => g.Key, g => g.Select(e => e.Error.Message.In(language)).ToArray());
+        var hasErrors = errors is { Count: > 0 };
+        return new Problem(
+            type.TypeUri,
+            type.Title.In(language),
+            type.Status,
+            detail?.In(language),
+            http.Request.Path,
+            type.Code,
+            Activity.Current?.Id ?? http.TraceIdentifier,
+            hasErrors
+                ? errors!.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Error.Message.In(language)).ToArray())
+                : null,
             // The stable codes per field, for apps that show their own texts.
-            problem.Extensions["fieldErrors"] = errors
-                .Select(e => new { field = e.Field, code = e.Error.Code, message = e.Error.Message.In(language) })
-                .ToArray();
-        }
-        return problem;
+            hasErrors ? errors!.Select(e => new ProblemFieldError(e.Field, e.Error.Code, e.Error.Message.In(language))).ToArray() : null);
     }
 
-    /// <summary>Writes the problem as <c>application/problem+json</c>.</summary>
+    /// <summary>Writes the problem as <c>application/problem+json</c>, with <c>Retry-After</c> when given.</summary>
     public static Task WriteAsync(HttpContext http, ProblemType type, LocalizedText? detail = null,
-        IReadOnlyList<(string Field, FieldError Error)>? errors = null)
+        IReadOnlyList<(string Field, FieldError Error)>? errors = null, TimeSpan? retryAfter = null)
     {
         var problem = Create(http, type, detail, errors);
         http.Response.StatusCode = type.Status;
-        return http.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null,
-            "application/problem+json", http.RequestAborted);
+        if (retryAfter is { } wait)
+        {
+            RetryAfter.Set(http.Response, wait);
+        }
+        return http.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, ContentType, http.RequestAborted);
     }
-
-    /// <summary>A typed result for endpoints that answer a problem without throwing.</summary>
-    public static IResult Result(HttpContext http, ProblemType type, LocalizedText? detail = null) =>
-        TypedResults.Problem(Create(http, type, detail));
 }

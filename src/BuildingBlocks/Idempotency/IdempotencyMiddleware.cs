@@ -21,6 +21,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     TimeProvider time, ILogger<IdempotencyMiddleware> logger)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    /// <summary>The request header that carries the key.</summary>
+    public const string Header = "Idempotency-Key";
+
+    /// <summary>The longest key accepted.</summary>
+    public const int MaxKeyLength = 200;
     private const string Purpose = "VssId.Idempotency.Response";
     private static readonly string[] ReplayedHeaders = ["Location", "ETag", "Retry-After"];
 
@@ -47,13 +53,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
 
     public async Task InvokeAsync(HttpContext http)
     {
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        var key = http.Request.Headers[Header].ToString();
         if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0)
         {
             await next(http);
             return;
         }
-        if (key.Length > 200)
+        if (key.Length > MaxKeyLength)
         {
             await ProblemWriter.WriteAsync(http, KeyInvalid);
             return;

@@ -1,12 +1,13 @@
 using Marten;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace VssId.BuildingBlocks.Modules;
 
 /// <summary>
-/// A module of the monolith as the Host sees it: the services it adds and the Marten mappings it owns.
-/// Endpoints are discovered separately (<see cref="IEndpoint"/>), so a module never touches the pipeline.
+/// A module of the monolith as the Host sees it: the services it adds, the Marten mappings it owns and
+/// the one route group its endpoints hang on. A module never touches the rest of the pipeline.
 /// </summary>
 public interface IModule
 {
@@ -18,4 +19,10 @@ public interface IModule
 
     /// <summary>Maps the module's documents and events into its own schema and event aliases.</summary>
     void ConfigureMarten(StoreOptions options);
+
+    /// <summary>
+    /// The module's route group (<c>app.MapGroup("/api/v1/…")</c>) with its tag and its rate-limit and
+    /// authorization defaults. Every <see cref="IEndpoint"/> of the module maps a path relative to it.
+    /// </summary>
+    RouteGroupBuilder MapGroup(IEndpointRouteBuilder app);
 }

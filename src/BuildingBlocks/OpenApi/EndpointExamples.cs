@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using VssId.BuildingBlocks.Errors;
 
 namespace VssId.BuildingBlocks.OpenApi;
 
@@ -8,8 +11,17 @@ public sealed record ResponseExample(int StatusCode, object Example);
 /// <summary>An example request body shown in Swagger.</summary>
 public sealed record RequestExample(object Example);
 
-/// <summary>Attaches Swagger examples to minimal-API endpoints.</summary>
-public static class EndpointExampleExtensions
+/// <summary>A description, example and closed set of values for a query or route parameter shown in Swagger.</summary>
+public sealed record ParameterDoc(string Name, string Description, string Example, IReadOnlyList<string>? AllowedValues, bool Required, string? EnumName);
+
+/// <summary>The problems (by stable code) an endpoint answers; their statuses are declared from them.</summary>
+public sealed record ProblemResponses(IReadOnlyList<ProblemType> Types);
+
+/// <summary>Marks an endpoint that needs a bearer token, so Swagger shows the lock only where it applies.</summary>
+public sealed record BearerTokenRequired;
+
+/// <summary>How an endpoint documents itself for the OpenAPI contract (read by the Host's Swagger filters).</summary>
+public static class EndpointDocumentation
 {
     /// <summary>Shows <paramref name="example"/> as the body of the <paramref name="statusCode"/> answer.</summary>
     public static TBuilder WithResponseExample<TBuilder>(this TBuilder builder, int statusCode, object example)
@@ -20,27 +32,33 @@ public static class EndpointExampleExtensions
     public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, object example)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestExample(example));
-}
 
-/// <summary>A description and example for a query or route parameter shown in Swagger.</summary>
-public sealed record ParameterDoc(string Name, string Description, string Example);
-
-/// <summary>Attaches parameter documentation to minimal-API endpoints.</summary>
-public static class EndpointParameterExtensions
-{
-    /// <summary>Documents the parameter <paramref name="name"/>.</summary>
-    public static TBuilder WithParameter<TBuilder>(this TBuilder builder, string name, string description, string example)
+    /// <summary>
+    /// Documents the parameter <paramref name="name"/>; <paramref name="allowedValues"/> makes it an enum, a
+    /// shared component schema when <paramref name="enumName"/> names it (one type in a generated client).
+    /// </summary>
+    public static TBuilder WithParameter<TBuilder>(this TBuilder builder, string name, string description, string example,
+        IReadOnlyList<string>? allowedValues = null, bool required = false, string? enumName = null)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new ParameterDoc(name, description, example));
-}
+        builder.WithMetadata(new ParameterDoc(name, description, example, allowedValues, required, enumName));
 
-/// <summary>Marks an endpoint that needs a bearer token, so Swagger shows the lock only where it applies.</summary>
-public sealed record BearerTokenRequired;
-
-/// <summary>Attaches <see cref="BearerTokenRequired"/>.</summary>
-public static class BearerTokenExtensions
-{
-    /// <summary>Documents that the endpoint needs <c>Authorization: Bearer …</c>.</summary>
+    /// <summary>Documents that the endpoint needs <c>Authorization: Bearer …</c> (401 and the lock in Swagger follow).</summary>
     public static TBuilder WithBearerToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new BearerTokenRequired());
+
+    /// <summary>
+    /// Declares the problems the endpoint answers, by code: each status among them is documented with the
+    /// <see cref="Problem"/> schema and one example per code. Malformed bodies, 401 for bearer endpoints,
+    /// 429 for rate-limited ones, 500 and 503 are added by the Host for every endpoint they apply to.
+    /// </summary>
+    public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params ProblemType[] types)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new ProblemResponses(types));
+        foreach (var status in types.Select(t => t.Status).Distinct())
+        {
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Problem), [ProblemWriter.ContentType]));
+        }
+        return builder;
+    }
 }

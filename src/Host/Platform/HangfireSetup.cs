@@ -1,3 +1,4 @@
+using VssId.BuildingBlocks.Jobs;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
@@ -51,7 +52,8 @@ public static class HangfireSetup
             });
         }
         services.AddHealthChecks().AddCheck<HangfireHealthCheck>("hangfire", tags: ["ready"]);
-        services.AddHostedService<PlatformRecurringJobs>();
+        services.AddRecurringJob<VssId.BuildingBlocks.Idempotency.IdempotencyCleanupJob>("platform.idempotency-cleanup",
+            job => job.Run(CancellationToken.None), Cron.Hourly());
         return services;
     }
 
@@ -85,18 +87,6 @@ public static class HangfireSetup
                 }
             }
         }
-    }
-
-    private sealed class PlatformRecurringJobs(IRecurringJobManager jobs) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            jobs.AddOrUpdate<VssId.BuildingBlocks.Idempotency.IdempotencyCleanupJob>("platform.idempotency-cleanup",
-                job => job.Run(CancellationToken.None), Cron.Hourly());
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Open in Development; elsewhere only for an authenticated user with the <c>admin</c> role.</summary>

@@ -21,6 +21,20 @@ public sealed class VssIdApp(string connectionString, VssIdAppOptions? options =
 
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>
+    /// A client whose every answer is checked against the served OpenAPI document
+    /// (<see cref="ContractCheckingHandler"/>); a Host without the API role serves no document.
+    /// </summary>
+    public new HttpClient CreateClient() =>
+        CreateDefaultClient(new Uri("http://localhost"), new ContractCheckingHandler(() => Contract));
+
+    /// <summary>A client that checks nothing: for a test that sends what no client of the contract would.</summary>
+    public HttpClient CreateUncheckedClient() => base.CreateClient();
+
+    private Task<OpenApiContract?> Contract => _options.Roles.Contains("api", StringComparison.Ordinal)
+        ? OpenApiContract.Of(_options.Environment, CreateUncheckedClient).ContinueWith(t => (OpenApiContract?)t.Result, TaskScheduler.Default)
+        : Task.FromResult<OpenApiContract?>(null);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_options.Environment);

@@ -71,7 +71,8 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
         }
         var notFound = paths.GetProperty("/api/v1/reference/provinces/{code}/districts").GetProperty("get")
             .GetProperty("responses").GetProperty("404").GetProperty("content").GetProperty("application/problem+json");
-        Assert.Equal("reference.province_not_found", notFound.GetProperty("example").GetProperty("code").GetString());
+        Assert.Equal("reference.province_not_found", notFound.GetProperty("examples").GetProperty("reference.province_not_found")
+            .GetProperty("value").GetProperty("code").GetString());
         // Vietnamese examples survive serialisation with their diacritics.
         Assert.Contains("Bắc Từ Liêm", paths.GetProperty("/api/v1/reference/provinces/{code}/districts").GetRawText(), StringComparison.Ordinal);
     }

@@ -39,7 +39,7 @@ public sealed class DeclarationInputTests
     [InlineData("00109000123", 1990, "Nam", false)]
     public void Cccd_digits_agree_with_province_birth_year_and_gender(string number, int year, string gender, bool valid)
     {
-        var errors = new List<(string, FieldError)>();
+        var errors = new FieldErrors();
         Assert.Equal(valid, DeclarationInput.CheckCccd(number, new DateOnly(year, 6, 1), gender, AdministrativeUnits.Instance, "n", errors));
         Assert.Equal(valid ? 0 : 1, errors.Count);
     }

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using VssId.Modules.Registration.Integration;
+using VssId.Modules.Registration.Features.ExpireInactiveApplications;
 using VssId.Tests.Infrastructure;
 
 namespace VssId.Tests.Registration;
@@ -77,7 +77,7 @@ public sealed class RegistrationLimitsTests
         async Task Expire()
         {
             await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ExpireDraftsJob>().Run(default);
+            await scope.ServiceProvider.GetRequiredService<ExpireInactiveApplicationsJob>().Run(default);
         }
         await Expire();
         await Expire(); // idempotent

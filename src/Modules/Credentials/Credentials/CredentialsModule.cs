@@ -1,4 +1,7 @@
 using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VssId.BuildingBlocks.IntegrationEvents;
@@ -22,6 +25,11 @@ public sealed class CredentialsModule : IModule
         services.AddModulePartsOf<CredentialsModule>();
         services.AddIntegrationEventRelay<CredentialsRelay>();
     }
+
+    internal const string Tag = "Tài khoản · Credentials";
+
+    // No endpoints yet: the group is where its issue's features will map (their relative paths under /api/v1).
+    public RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) => app.MapGroup("/api/v1").WithTags(Tag);
 
     public void ConfigureMarten(StoreOptions options)
     {

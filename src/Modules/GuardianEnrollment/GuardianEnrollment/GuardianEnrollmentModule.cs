@@ -1,4 +1,7 @@
 using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VssId.BuildingBlocks.Modules;
@@ -12,6 +15,11 @@ public sealed class GuardianEnrollmentModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration configuration) =>
         services.AddModulePartsOf<GuardianEnrollmentModule>();
+
+    internal const string Tag = "Đăng ký cho con · Guardian enrolment";
+
+    // No endpoints yet: the group is where its issue's features will map (their relative paths under /api/v1).
+    public RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) => app.MapGroup("/api/v1").WithTags(Tag);
 
     public void ConfigureMarten(StoreOptions options)
     {

@@ -1,4 +1,7 @@
 using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VssId.BuildingBlocks.Modules;
@@ -16,6 +19,8 @@ namespace VssId.Modules.Notifications;
 /// </summary>
 public sealed class NotificationsModule : IModule
 {
+    internal const string Tag = "Tài liệu · Documents";
+
     public string Name => "notifications";
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -56,6 +61,10 @@ public sealed class NotificationsModule : IModule
         }
         services.AddModulePartsOf<NotificationsModule>();
     }
+
+    // "/api" rather than "/api/v1": the development outbox lives at /api/dev, outside the versioned contract,
+    // under a tag of its own (so no group tag here).
+    public RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) => app.MapGroup("/api");
 
     public void ConfigureMarten(StoreOptions options) => NotificationsSchema.Add(options);
 }

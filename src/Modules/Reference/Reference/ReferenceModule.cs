@@ -1,4 +1,7 @@
 using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +26,8 @@ public sealed class ReferenceModule : IModule
         services.AddHostedService<CatalogWarmUp>();
         services.AddModulePartsOf<ReferenceModule>();
     }
+
+    public RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) => app.MapGroup("/api/v1/reference").WithTags(Tag);
 
     public void ConfigureMarten(StoreOptions options)
     {

@@ -6,12 +6,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.IntegrationEvents;
 using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
 using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.Features.ExpireInactiveApplications;
 using VssId.Modules.Registration.Integration;
+using VssId.BuildingBlocks.Jobs;
 using VssId.Modules.Registration.ReadModels;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -31,8 +34,7 @@ public sealed class RegistrationModule : IModule
     {
         services.AddModulePartsOf<RegistrationModule>();
         services.AddIntegrationEventRelay<RegistrationRelay>();
-        services.AddTransient<ExpireDraftsJob>();
-        services.AddHostedService<RecurringJobs>();
+        services.AddRecurringJob<ExpireInactiveApplicationsJob>("registration.expire-drafts", job => job.Run(CancellationToken.None), Cron.Hourly());
 
         // Keyed by caller address for anonymous callers; numbers are configuration (RateLimiting:*).
         // Read once: a policy's partition function runs on every request.
@@ -45,6 +47,8 @@ public sealed class RegistrationModule : IModule
             o.AddPolicy(LookupRateLimit, http => Partition(http, enabled, lookupPerMinute));
         });
     }
+
+    public RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) => app.MapGroup("/api/v1").WithTags(Tag);
 
     public void ConfigureMarten(StoreOptions options)
     {
@@ -93,15 +97,4 @@ public sealed class RegistrationModule : IModule
             ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
             : RateLimitPartition.GetNoLimiter("off");
-
-    private sealed class RecurringJobs(IRecurringJobManager jobs) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            jobs.AddOrUpdate<ExpireDraftsJob>("registration.expire-drafts", job => job.Run(CancellationToken.None), Cron.Hourly());
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -1,3 +1,4 @@
+using VssId.BuildingBlocks.Identifiers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -33,7 +34,6 @@ public sealed record Account
     /// </summary>
     public static Guid IdFor(string bhxhCode)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("vssid.account:" + bhxhCode));
-        return new Guid(hash.AsSpan(0, 16));
+        return DerivedId.FromKey("vssid.account", bhxhCode);
     }
 }

@@ -15,6 +15,13 @@ public static class ApplicationStatus
     public const string Expired = "Expired";
 }
 
+public static class IdentityDocumentTypes
+{
+    public const string Cccd = "CCCD";
+    public const string Cmnd = "CMND";
+    public const string Passport = "Passport";
+}
+
 public static class DocumentKinds
 {
     public const string Portrait = "portrait";
@@ -43,10 +50,12 @@ public sealed record Application
     public DateTimeOffset LastActivityAt { get; init; }
     public DateTimeOffset? SubmittedAt { get; init; }
 
+    /// <summary>An application nobody touched for this long expires (Draft and NeedsInformation only).</summary>
+    public static readonly TimeSpan Inactivity = TimeSpan.FromDays(30);
+
     /// <summary>
     /// How many events the application has: its stream version and ETag. Counted here rather than
-    /// named "Version", which Marten would map and turns every snapshot write into a revision check against the
-    /// stream table (measured: bench/run.sh registration).
+    /// named "Version", which Marten would map onto its own stream-version handling of aggregates.
     /// </summary>
     public long StreamVersion { get; init; }
 
@@ -55,6 +64,10 @@ public sealed record Application
     public string Phone => Declaration.Phone;
     public bool PhoneVerified => VerifiedPhone is not null && VerifiedPhone == Declaration.Phone;
     public bool IsEditable => Status is ApplicationStatus.Draft or ApplicationStatus.NeedsInformation;
+
+    /// <summary>Open: not yet decided, withdrawn or expired (the applicant may still act on it).</summary>
+    public bool IsOpen => Status is ApplicationStatus.Draft or ApplicationStatus.Submitted or ApplicationStatus.UnderReview
+        or ApplicationStatus.NeedsInformation;
 
     public static Application Create(ApplicationStarted e) => new()
     {
@@ -128,6 +141,19 @@ public sealed record Application
         return new ApplicationSubmitted(officeCode, applicationNumber, sendDeclarationByEmail, now, Declaration,
             DocumentKinds.Required.Select(k => Documents[k]).ToArray(), addressLine, provinceName);
     }
+
+    /// <summary>Expires an editable application inactive since <see cref="Inactivity"/>; null when it is still alive.</summary>
+    public ApplicationExpired? Expire(DateTimeOffset now) =>
+        IsEditable && LastActivityAt < now - Inactivity ? new ApplicationExpired(now) : null;
+
+    /// <summary>
+    /// A fresh access token for an applicant who lost theirs (resume): only for an open application whose
+    /// phone was verified, since the code that proves the applicant went to that phone.
+    /// </summary>
+    public AccessTokenReissued ReissueAccessToken(string accessTokenHash, DateTimeOffset now) =>
+        IsOpen && PhoneVerified
+            ? new AccessTokenReissued(accessTokenHash, now)
+            : throw new ProblemException(RegistrationProblems.OtpInvalid);
 
     public ApplicationWithdrawn Withdraw(DateTimeOffset now) =>
         Status == ApplicationStatus.Draft ? new ApplicationWithdrawn(now) : throw new ProblemException(RegistrationProblems.NotEditable);

@@ -37,7 +37,9 @@ internal static class ApplicationAccess
     public static async Task<Application> Load(IQuerySession session, Guid id, string? token, CancellationToken cancellationToken)
     {
         var hash = HashOf(token);
-        return await Authorize(session, id, token!, hash, await session.Events.AggregateStreamAsync<Application>(id, token: cancellationToken), cancellationToken);
+        // No application has the empty id (Marten refuses it as a stream id): answer as for any other unknown id.
+        var application = id == Guid.Empty ? null : await session.Events.AggregateStreamAsync<Application>(id, token: cancellationToken);
+        return await Authorize(session, id, token!, hash, application, cancellationToken);
     }
 
     /// <summary>
@@ -48,6 +50,10 @@ internal static class ApplicationAccess
         CancellationToken cancellationToken)
     {
         var hash = HashOf(token);
+        if (id == Guid.Empty)
+        {
+            await Authorize(session, id, token!, hash, null, cancellationToken);
+        }
         var stream = await session.Events.FetchForWriting<Application>(id, cancellationToken);
         EnsureVersion(await Authorize(session, id, token!, hash, stream.Aggregate, cancellationToken), ifMatch);
         return stream;

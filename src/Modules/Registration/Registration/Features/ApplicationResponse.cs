@@ -1,54 +1,71 @@
+using System.Text.Json.Serialization;
+using System.ComponentModel.DataAnnotations;
+using VssId.BuildingBlocks.OpenApi;
+using VssId.Modules.Reference.Contracts;
+using VssId.BuildingBlocks.Identifiers;
 using VssId.Modules.Registration.Domain;
 
 namespace VssId.Modules.Registration.Features;
 
-public sealed record DocumentResponse(string Kind);
+public sealed record DocumentResponse(
+    [property: AllowedValues(DocumentKinds.Portrait, DocumentKinds.IdFront, DocumentKinds.IdBack)] string Kind);
 
 public sealed record RejectionResponse(string ReasonCode, string Message);
 
-/// <summary>An application as its applicant sees it.</summary>
+public sealed record IdentityDocumentResponse(
+    [property: AllowedValues(IdentityDocumentTypes.Cccd, IdentityDocumentTypes.Cmnd, IdentityDocumentTypes.Passport)] string Type,
+    [property: RegularExpression("^[0-9A-Z]{6,12}$")] string Number,
+    [property: RegularExpression("^[A-Z]{2}$")] string? Nationality);
+
+/// <summary>The address as declared; <c>mapped2025WardCode</c> is the 2025 ward of a legacy address when the mapping is unambiguous.</summary>
+public sealed record AddressResponse(
+    [property: AllowedValues(AddressCatalogs.Current, AddressCatalogs.Legacy)] string Catalog,
+    string ProvinceCode,
+    string? DistrictCode,
+    string WardCode,
+    [property: MaxLength(200)] string Street,
+    string? Mapped2025WardCode);
+
+/// <summary>An application as its applicant sees it; <c>rejection</c> only once a decision gave a reason.</summary>
 public sealed record ApplicationResponse(
     Guid Id,
-    string Status,
-    string BhxhCode,
-    string FullName,
+    [property: AllowedValues(ApplicationStatus.Draft, ApplicationStatus.Submitted, ApplicationStatus.UnderReview, ApplicationStatus.Approved,
+        ApplicationStatus.Rejected, ApplicationStatus.NeedsInformation)] string Status,
+    [property: RegularExpression(ContractFormats.BhxhCode)] string BhxhCode,
+    [property: MinLength(2), MaxLength(100)] string FullName,
     DateOnly DateOfBirth,
-    string Gender,
-    IdentityDocument IdentityDocument,
-    Address Address,
-    string Phone,
-    string? Email,
+    [property: AllowedValues(ContractFormats.Male, ContractFormats.Female)] string Gender,
+    IdentityDocumentResponse IdentityDocument,
+    AddressResponse Address,
+    [property: RegularExpression(ContractFormats.Phone)] string Phone,
+    [property: EmailAddress] string? Email,
     bool PhoneVerified,
     IReadOnlyList<DocumentResponse> Documents,
     string? OfficeCode,
     string? ApplicationNumber,
     DateTimeOffset? SubmittedAt,
-    RejectionResponse? Rejection,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RejectionResponse? Rejection,
     long Version)
 {
-    public static ApplicationResponse From(Application a) => new(a.Id, a.Status, a.Declaration.BhxhCode, a.Declaration.FullName,
-        a.Declaration.DateOfBirth, a.Declaration.Gender, a.Declaration.IdentityDocument, a.Declaration.Address, a.Declaration.Phone,
-        a.Declaration.Email, a.PhoneVerified, DocumentKinds.Required.Where(a.Documents.ContainsKey).Select(k => new DocumentResponse(k)).ToArray(),
-        a.OfficeCode, a.ApplicationNumber, a.SubmittedAt, null, a.StreamVersion);
+    public static ApplicationResponse From(Application a)
+    {
+        var d = a.Declaration;
+        return new(a.Id, a.Status, d.BhxhCode, d.FullName, d.DateOfBirth, d.Gender,
+            new IdentityDocumentResponse(d.IdentityDocument.Type, d.IdentityDocument.Number, d.IdentityDocument.Nationality),
+            new AddressResponse(d.Address.Catalog, d.Address.ProvinceCode, d.Address.DistrictCode, d.Address.WardCode, d.Address.Street,
+                d.Address.Mapped2025WardCode),
+            d.Phone, d.Email, a.PhoneVerified, DocumentKinds.Required.Where(a.Documents.ContainsKey).Select(k => new DocumentResponse(k)).ToArray(),
+            a.OfficeCode, a.ApplicationNumber, a.SubmittedAt, null, a.StreamVersion);
+    }
 
     public static readonly ApplicationResponse Example = new(Guid.Parse("0b6f4f8e-2a1c-4c1e-9a53-6f1a2d9c7e11"), "Draft", "0120169123", "Nguyễn Văn An",
-        new DateOnly(1990, 3, 15), "Nam", new IdentityDocument("CCCD", "079090001234", null),
-        new Address("legacy", "01", "021", "00613", "Số 12 ngõ 34 đường Phạm Văn Đồng", null), "0352153123", "an.nguyen@example.vn",
+        new DateOnly(1990, 3, 15), "Nam", new IdentityDocumentResponse("CCCD", "001090001234", null),
+        new AddressResponse("legacy", "01", "021", "00613", "Số 12 ngõ 34 đường Phạm Văn Đồng", null), "0352153123", "an.nguyen@example.vn",
         false, [new DocumentResponse("portrait")], null, null, null, null, 3);
 }
 
-/// <summary>Stable ids for effects derived from one cause: a redelivered event maps to the same message or form.</summary>
-internal static class DerivedId
+/// <summary>The id of the Mẫu 01 of one submission: a redelivered event maps to the same form.</summary>
+internal static class DerivedForms
 {
-    public static Guid From(Guid source, string purpose)
-    {
-        Span<byte> input = stackalloc byte[16 + (purpose.Length * 3)];
-        source.TryWriteBytes(input);
-        var length = 16 + System.Text.Encoding.UTF8.GetBytes(purpose, input[16..]);
-        var hash = System.Security.Cryptography.SHA256.HashData(input[..length]);
-        return new Guid(hash.AsSpan(0, 16));
-    }
-
-    /// <summary>The Mẫu 01 of one submission of an application.</summary>
-    public static Guid DeclarationForm(Guid applicationId, string applicationNumber) => From(applicationId, "mau-01:" + applicationNumber);
+    public static Guid DeclarationForm(Guid applicationId, string applicationNumber) => DerivedId.From(applicationId, "mau-01:" + applicationNumber);
 }

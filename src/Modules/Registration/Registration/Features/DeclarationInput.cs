@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using VssId.BuildingBlocks.OpenApi;
 using System.Globalization;
 using System.Net.Mail;
 using System.Text;
@@ -10,20 +12,33 @@ using VssId.Modules.Registration.Domain;
 
 namespace VssId.Modules.Registration.Features;
 
-/// <summary>The declaration as an app sends it. Every field is optional here so a missing one is a field error, not a parse error.</summary>
+/// <summary>
+/// The declaration as an app sends it. The contract marks what must be sent (<c>required</c>); the types
+/// stay nullable so that a missing field is a field error listed with all the others, not a parse error.
+/// </summary>
 public sealed record DeclarationRequest(
-    string? BhxhCode,
-    string? FullName,
-    DateOnly? DateOfBirth,
-    string? Gender,
-    IdentityDocumentRequest? IdentityDocument,
-    AddressRequest? Address,
-    string? Phone,
-    string? Email);
+    [property: Required, RegularExpression(ContractFormats.BhxhCodeInput)] string? BhxhCode,
+    [property: Required, MinLength(2), MaxLength(100)] string? FullName,
+    [property: Required] DateOnly? DateOfBirth,
+    [property: Required, AllowedValues(ContractFormats.Male, ContractFormats.Female)] string? Gender,
+    [property: Required] IdentityDocumentRequest? IdentityDocument,
+    [property: Required] AddressRequest? Address,
+    [property: Required, RegularExpression(ContractFormats.PhoneInput)] string? Phone,
+    [property: MaxLength(254), EmailAddress] string? Email);
 
-public sealed record IdentityDocumentRequest(string? Type, string? Number, string? Nationality);
+/// <summary>CCCD (12 digits), CMND (9 or 12 digits) or passport; <c>nationality</c> (ISO 3166 alpha-2) for a foreign passport.</summary>
+public sealed record IdentityDocumentRequest(
+    [property: Required, AllowedValues(IdentityDocumentTypes.Cccd, IdentityDocumentTypes.Cmnd, IdentityDocumentTypes.Passport)] string? Type,
+    [property: Required, RegularExpression("^\\s*[0-9A-Za-z]{6,12}\\s*$")] string? Number,
+    [property: RegularExpression("^[A-Za-z]{2}$")] string? Nationality);
 
-public sealed record AddressRequest(string? Catalog, string? ProvinceCode, string? DistrictCode, string? WardCode, string? Street);
+/// <summary>An address coded against a catalog: <c>districtCode</c> only in the legacy (three-level) one.</summary>
+public sealed record AddressRequest(
+    [property: AllowedValues(AddressCatalogs.Current, AddressCatalogs.Legacy)] string? Catalog,
+    [property: Required, MaxLength(10)] string? ProvinceCode,
+    [property: MaxLength(10)] string? DistrictCode,
+    [property: Required, MaxLength(10)] string? WardCode,
+    [property: Required, MinLength(1), MaxLength(200)] string? Street);
 
 /// <summary>
 /// Turns a request into a valid, normalised <see cref="Declaration"/> (formats.md), or throws one 400
@@ -35,36 +50,36 @@ public static partial class DeclarationInput
 
     public static Declaration Normalise(DeclarationRequest? request, IAddressCatalog catalog, DateTimeOffset now)
     {
-        var errors = new List<(string, FieldError)>();
+        var errors = new FieldErrors();
         request ??= new DeclarationRequest(null, null, null, null, null, null, null, null);
 
         var bhxhCode = NormaliseBhxhCode(request.BhxhCode);
         if (bhxhCode is null)
         {
-            errors.Add(("bhxhCode", RegistrationProblems.BhxhCodeInvalid));
+            errors.Add("bhxhCode", RegistrationProblems.BhxhCodeInvalid);
         }
         var fullName = NormaliseName(request.FullName);
         if (fullName is null)
         {
-            errors.Add(("fullName", RegistrationProblems.FullNameInvalid));
+            errors.Add("fullName", RegistrationProblems.FullNameInvalid);
         }
         var today = VietnamTime.DateOf(now);
         if (request.DateOfBirth is not { } dateOfBirth || dateOfBirth.Year < 1900 || dateOfBirth > today)
         {
-            errors.Add(("dateOfBirth", RegistrationProblems.DateOfBirthInvalid));
+            errors.Add("dateOfBirth", RegistrationProblems.DateOfBirthInvalid);
             dateOfBirth = default;
         }
         var gender = Text(request.Gender);
         if (gender is not ("Nam" or "Nữ"))
         {
-            errors.Add(("gender", RegistrationProblems.GenderInvalid));
+            errors.Add("gender", RegistrationProblems.GenderInvalid);
         }
         var identity = NormaliseIdentity(request.IdentityDocument, dateOfBirth, gender, catalog, errors);
         var address = NormaliseAddress(request.Address, catalog, errors);
         var phone = NormalisePhone(request.Phone);
         if (phone is null)
         {
-            errors.Add(("phone", RegistrationProblems.PhoneInvalid));
+            errors.Add("phone", RegistrationProblems.PhoneInvalid);
         }
         var email = Text(request.Email);
         if (email is { Length: 0 })
@@ -73,12 +88,9 @@ public static partial class DeclarationInput
         }
         if (email is not null && !IsEmail(email))
         {
-            errors.Add(("email", RegistrationProblems.EmailInvalid));
+            errors.Add("email", RegistrationProblems.EmailInvalid);
         }
-        if (errors.Count > 0)
-        {
-            throw new ValidationProblemException(errors);
-        }
+        errors.ThrowIfAny();
         return new Declaration(bhxhCode!, fullName!, dateOfBirth, gender!, identity!, address!, phone!, email);
     }
 
@@ -132,16 +144,16 @@ public static partial class DeclarationInput
     }
 
     private static IdentityDocument? NormaliseIdentity(IdentityDocumentRequest? request, DateOnly dateOfBirth, string? gender,
-        IAddressCatalog catalog, List<(string, FieldError)> errors)
+        IAddressCatalog catalog, FieldErrors errors)
     {
         var type = Text(request?.Type);
         var number = Text(request?.Number)?.ToUpperInvariant().Replace(" ", "", StringComparison.Ordinal);
         var nationality = Text(request?.Nationality)?.ToUpperInvariant();
         switch (type)
         {
-            case "CCCD":
+            case IdentityDocumentTypes.Cccd:
                 return CheckCccd(number, dateOfBirth, gender, catalog, "identityDocument.number", errors) ? new IdentityDocument(type, number!, null) : null;
-            case "CMND":
+            case IdentityDocumentTypes.Cmnd:
                 if (number is not null && NineDigits().IsMatch(number))
                 {
                     return new IdentityDocument(type, number, null);
@@ -150,19 +162,19 @@ public static partial class DeclarationInput
                 {
                     return CheckCccd(number, dateOfBirth, gender, catalog, "identityDocument.number", errors) ? new IdentityDocument(type, number, null) : null;
                 }
-                errors.Add(("identityDocument.number", RegistrationProblems.CmndInvalid));
+                errors.Add("identityDocument.number", RegistrationProblems.CmndInvalid);
                 return null;
-            case "Passport":
+            case IdentityDocumentTypes.Passport:
                 var vietnamese = (nationality is null or "VN") && number is not null && VietnamesePassport().IsMatch(number);
                 var foreign = nationality is { Length: 2 } && nationality != "VN" && IsoAlpha2().IsMatch(nationality) && number is not null && ForeignPassport().IsMatch(number);
                 if (vietnamese || foreign)
                 {
                     return new IdentityDocument(type, number!, vietnamese ? "VN" : nationality);
                 }
-                errors.Add(("identityDocument.number", RegistrationProblems.PassportInvalid));
+                errors.Add("identityDocument.number", RegistrationProblems.PassportInvalid);
                 return null;
             default:
-                errors.Add(("identityDocument.type", RegistrationProblems.DocumentTypeInvalid));
+                errors.Add("identityDocument.type", RegistrationProblems.DocumentTypeInvalid);
                 return null;
         }
     }
@@ -172,11 +184,11 @@ public static partial class DeclarationInput
     /// 4/5 2100s), digits 5–6 the last two digits of the birth year.
     /// </summary>
     public static bool CheckCccd(string? number, DateOnly dateOfBirth, string? gender, IAddressCatalog catalog, string field,
-        List<(string, FieldError)> errors)
+        FieldErrors errors)
     {
         if (number is null || !TwelveDigits().IsMatch(number) || number[0] != '0' || !catalog.IsLegacyProvinceCode(number[1..3]))
         {
-            errors.Add((field, RegistrationProblems.CccdInvalid));
+            errors.Add(field, RegistrationProblems.CccdInvalid);
             return false;
         }
         if (dateOfBirth == default || gender is not ("Nam" or "Nữ"))
@@ -189,24 +201,24 @@ public static partial class DeclarationInput
         var year = century + int.Parse(number.AsSpan(4, 2), CultureInfo.InvariantCulture);
         if (centuryDigit > 5 || year != dateOfBirth.Year || female != (gender == "Nữ"))
         {
-            errors.Add((field, RegistrationProblems.CccdMismatch));
+            errors.Add(field, RegistrationProblems.CccdMismatch);
             return false;
         }
         return true;
     }
 
-    private static Address? NormaliseAddress(AddressRequest? request, IAddressCatalog catalog, List<(string, FieldError)> errors)
+    private static Address? NormaliseAddress(AddressRequest? request, IAddressCatalog catalog, FieldErrors errors)
     {
         if (request is null)
         {
-            errors.Add(("address", RegistrationProblems.Required));
+            errors.Add("address", RegistrationProblems.Required);
             return null;
         }
         var street = Text(request.Street);
         var streetValid = street is { Length: >= 1 and <= 200 };
         if (!streetValid)
         {
-            errors.Add(("address.street", RegistrationProblems.StreetInvalid));
+            errors.Add("address.street", RegistrationProblems.StreetInvalid);
         }
         var catalogName = Text(request.Catalog) ?? AddressCatalogs.Current;
         var district = Text(request.DistrictCode);
@@ -214,7 +226,7 @@ public static partial class DeclarationInput
             Text(request.WardCode) ?? ""));
         if (!resolution.IsValid)
         {
-            errors.Add(($"address.{resolution.ErrorField}", AddressErrors.For(resolution.ErrorCode!)));
+            errors.Add($"address.{resolution.ErrorField}", AddressErrors.For(resolution.ErrorCode!));
             return null;
         }
         var a = resolution.Address!;

@@ -1,3 +1,4 @@
+using VssId.BuildingBlocks.Identifiers;
 using System.Globalization;
 using VssId.BuildingBlocks.IntegrationEvents;
 using VssId.BuildingBlocks.Time;
@@ -21,7 +22,7 @@ internal sealed class OnApplicationSubmitted(IMessageSender messages, IDeclarati
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "receipt-sms"), submitted.Phone, MessageTemplates.ApplicationReceived,
             new Dictionary<string, string> { ["applicationNumber"] = submitted.ApplicationNumber, ["officeName"] = officeName }), cancellationToken);
 
-        var documentId = DerivedId.DeclarationForm(submitted.ApplicationId, submitted.ApplicationNumber);
+        var documentId = DerivedForms.DeclarationForm(submitted.ApplicationId, submitted.ApplicationNumber);
         var submittedOn = VietnamTime.DateOf(submitted.SubmittedAt);
         await forms.Request(new DeclarationFormV1(documentId, DeclarationFormKinds.Adult, submitted.ApplicationNumber, submittedOn, officeName,
             submitted.ProvinceName,

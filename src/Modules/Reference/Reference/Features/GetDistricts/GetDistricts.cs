@@ -27,16 +27,15 @@ public sealed class GetDistrictsHandler : IQueryHandler<GetDistricts, IReadOnlyL
 
 internal sealed class GetDistrictsEndpoint : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/reference/provinces/{code}/districts", async (string code, ISender sender, CancellationToken ct) =>
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("/provinces/{code}/districts", async (string code, ISender sender, CancellationToken ct) =>
                 TypedResults.Ok(await sender.Send(new GetDistricts(code), ct)))
-            .WithTags(ReferenceModule.Tag)
             .WithName("GetDistricts")
             .WithParameter("code", "Mã tỉnh/thành phố theo danh mục cũ, ví dụ `01` Thành phố Hà Nội.", "01")
             .WithSummary("Quận/huyện của một tỉnh (danh mục cũ) · Districts of a legacy province")
             .WithDescription("Chỉ danh mục cũ (`legacy`) có cấp quận/huyện. Mã tỉnh theo danh mục cũ, ví dụ `01` Thành phố Hà Nội.")
             .Produces<AdministrativeUnitResponse[]>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblems(ReferenceProblems.ProvinceNotFound)
             .WithResponseExample(StatusCodes.Status200OK, new[]
             {
                 new AdministrativeUnitResponse("021", "Bắc Từ Liêm", "Quận Bắc Từ Liêm"),

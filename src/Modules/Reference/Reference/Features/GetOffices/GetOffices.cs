@@ -1,10 +1,8 @@
-using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
-using VssId.BuildingBlocks.Mediator;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Reference.Catalogs;
@@ -27,13 +25,7 @@ public sealed record OfficeResponse(
 /// Offices serving a province. A 2025 province code lists the offices of every legacy province merged
 /// into it; without a province, every office.
 /// </summary>
-public sealed record GetOffices(string? Province, string Catalog) : IQuery<IReadOnlyList<OfficeResponse>>;
-
-public sealed class GetOfficesValidator : AbstractValidator<GetOffices>
-{
-    public GetOfficesValidator() =>
-        RuleFor(q => q.Catalog).Must(c => c is AddressCatalogs.Current or AddressCatalogs.Legacy).WithError(ReferenceProblems.CatalogUnknown);
-}
+public sealed record GetOffices(string? Province, string? Catalog) : IQuery<IReadOnlyList<OfficeResponse>>;
 
 public sealed class GetOfficesHandler : IQueryHandler<GetOffices, IReadOnlyList<OfficeResponse>>
 {
@@ -41,12 +33,13 @@ public sealed class GetOfficesHandler : IQueryHandler<GetOffices, IReadOnlyList<
     {
         var units = AdministrativeUnits.Instance;
         var offices = Offices.Instance;
+        var catalog = ReferenceProblems.Catalog(query.Catalog);
         IEnumerable<OfficeInfo> selected;
         if (query.Province is null)
         {
             selected = offices.All;
         }
-        else if (query.Catalog == AddressCatalogs.Legacy)
+        else if (catalog == AddressCatalogs.Legacy)
         {
             selected = units.LegacyProvinceByCode.ContainsKey(query.Province)
                 ? offices.ByLegacyProvince.GetValueOrDefault(query.Province, [])
@@ -71,19 +64,17 @@ public sealed class GetOfficesHandler : IQueryHandler<GetOffices, IReadOnlyList<
 
 internal sealed class GetOfficesEndpoint : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/reference/offices", async (ISender sender, CancellationToken ct, string? province = null, string? catalog = AddressCatalogs.Current) =>
-                TypedResults.Ok(await sender.Send(new GetOffices(province, catalog ?? AddressCatalogs.Current), ct)))
-            .WithTags(ReferenceModule.Tag)
-            .WithParameter("catalog", "Danh mục địa giới: `2025` (mặc định, 2 cấp từ 01/07/2025) hoặc `legacy` (3 cấp, đến 30/06/2025).", "legacy")
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("/offices", async (ISender sender, CancellationToken ct, string? province = null, string? catalog = null) =>
+                TypedResults.Ok(await sender.Send(new GetOffices(province, catalog), ct)))
+            .WithParameter("catalog", ReferenceProblems.CatalogParameter, AddressCatalogs.Legacy, [AddressCatalogs.Current, AddressCatalogs.Legacy], enumName: "AddressCatalog")
             .WithName("GetOffices")
             .WithParameter("province", "Mã tỉnh/thành phố theo `catalog`; bỏ trống để lấy mọi cơ quan.", "01")
             .WithSummary("Cơ quan BHXH tiếp nhận hồ sơ · Receiving offices")
             .WithDescription("`province` là mã tỉnh theo `catalog` (mặc định `2025`): một tỉnh mới liệt kê cơ quan của mọi tỉnh cũ sáp nhập vào nó. "
                 + "Danh sách Hà Nội là danh sách thật; các tỉnh khác được suy ra (`derived: true`) cho đến khi quản trị viên nhập danh sách chính thức.")
             .Produces<OfficeResponse[]>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblems(CommonProblems.Validation, ReferenceProblems.ProvinceNotFound)
             .WithResponseExample(StatusCodes.Status200OK, new[]
             {
                 new OfficeResponse("00123", "BHXH Huyện Chương Mỹ", "01", "01", Offices.DistrictLevel, false, null, null),

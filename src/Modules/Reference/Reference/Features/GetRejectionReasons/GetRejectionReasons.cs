@@ -27,10 +27,9 @@ public sealed class GetRejectionReasonsHandler : IQueryHandler<GetRejectionReaso
 
 internal sealed class GetRejectionReasonsEndpoint : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/reference/rejection-reasons", async (HttpRequest request, ISender sender, CancellationToken ct) =>
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("/rejection-reasons", async (HttpRequest request, ISender sender, CancellationToken ct) =>
                 TypedResults.Ok(await sender.Send(new GetRejectionReasons(Language.FromAcceptLanguage(request.Headers.AcceptLanguage)), ct)))
-            .WithTags(ReferenceModule.Tag)
             .WithName("GetRejectionReasons")
             .WithSummary("Danh mục lý do từ chối/yêu cầu bổ sung · Rejection and needs-information reasons")
             .WithDescription("Văn bản theo `Accept-Language` (mặc định tiếng Việt, `en` cho tiếng Anh).")

@@ -1,10 +1,8 @@
-using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
-using VssId.BuildingBlocks.Mediator;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Reference.Catalogs;
@@ -13,19 +11,14 @@ using VssId.Modules.Reference.Contracts;
 namespace VssId.Modules.Reference.Features.GetWards;
 
 /// <summary>Wards of a province (either catalog) or of a legacy district (<see cref="DistrictCode"/> set).</summary>
-public sealed record GetWards(string Catalog, string? ProvinceCode, string? DistrictCode) : IQuery<IReadOnlyList<AdministrativeUnitResponse>>;
-
-public sealed class GetWardsValidator : AbstractValidator<GetWards>
-{
-    public GetWardsValidator() =>
-        RuleFor(q => q.Catalog).Must(c => c is AddressCatalogs.Current or AddressCatalogs.Legacy).WithError(ReferenceProblems.CatalogUnknown);
-}
+public sealed record GetWards(string? Catalog, string? ProvinceCode, string? DistrictCode) : IQuery<IReadOnlyList<AdministrativeUnitResponse>>;
 
 public sealed class GetWardsHandler : IQueryHandler<GetWards, IReadOnlyList<AdministrativeUnitResponse>>
 {
     public ValueTask<IReadOnlyList<AdministrativeUnitResponse>> Handle(GetWards query, CancellationToken cancellationToken)
     {
         var units = AdministrativeUnits.Instance;
+        var catalog = ReferenceProblems.Catalog(query.Catalog);
         IEnumerable<AdminUnit> wards;
         if (query.DistrictCode is not null)
         {
@@ -36,7 +29,7 @@ public sealed class GetWardsHandler : IQueryHandler<GetWards, IReadOnlyList<Admi
             }
             wards = district.Wards;
         }
-        else if (query.Catalog == AddressCatalogs.Legacy)
+        else if (catalog == AddressCatalogs.Legacy)
         {
             wards = units.LegacyProvinceByCode.TryGetValue(query.ProvinceCode ?? "", out var province)
                 ? province.Districts.SelectMany(d => d.Wards)
@@ -61,42 +54,42 @@ internal sealed class GetWardsEndpoint : IEndpoint
         new("00595", "Thượng Cát", "Phường Thượng Cát"),
     ];
 
-    public void Map(IEndpointRouteBuilder app)
+    public void Map(IEndpointRouteBuilder group)
     {
-        app.MapGet("/api/v1/reference/provinces/{code}/wards", async (string code, ISender sender, CancellationToken ct, string? catalog = AddressCatalogs.Current) =>
-                TypedResults.Ok(await sender.Send(new GetWards(catalog ?? AddressCatalogs.Current, code, null), ct)))
-            .WithTags(ReferenceModule.Tag)
-            .WithParameter("catalog", "Danh mục địa giới: `2025` (mặc định, 2 cấp từ 01/07/2025) hoặc `legacy` (3 cấp, đến 30/06/2025).", "2025")
+        group.MapGet("/provinces/{code}/wards", async (string code, ISender sender, CancellationToken ct, string? catalog = null) =>
+                TypedResults.Ok(await sender.Send(new GetWards(catalog, code, null), ct)))
+            .WithParameter("catalog", ReferenceProblems.CatalogParameter, AddressCatalogs.Current, [AddressCatalogs.Current, AddressCatalogs.Legacy], enumName: "AddressCatalog")
             .WithParameter("code", "Mã tỉnh/thành phố theo danh mục đã chọn, ví dụ `01` Thành phố Hà Nội.", "01")
             .WithName("GetProvinceWards")
             .WithSummary("Phường/xã của một tỉnh · Wards of a province")
             .WithDescription("`catalog=2025` (mặc định): phường/xã/đặc khu trực thuộc tỉnh. `catalog=legacy`: mọi phường/xã của tỉnh theo danh mục cũ.")
             .Produces<AdministrativeUnitResponse[]>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblems(CommonProblems.Validation, ReferenceProblems.ProvinceNotFound)
             .WithResponseExample(StatusCodes.Status200OK, new[]
             {
                 new AdministrativeUnitResponse("00004", "Ba Đình", "Phường Ba Đình"),
                 new AdministrativeUnitResponse("00008", "Ngọc Hà", "Phường Ngọc Hà"),
             });
 
-        app.MapGet("/api/v1/reference/districts/{code}/wards", async (string code, ISender sender, CancellationToken ct) =>
+        group.MapGet("/districts/{code}/wards", async (string code, ISender sender, CancellationToken ct) =>
                 TypedResults.Ok(await sender.Send(new GetWards(AddressCatalogs.Legacy, null, code), ct)))
-            .WithTags(ReferenceModule.Tag)
             .WithName("GetDistrictWards")
+            .WithDescription("Chỉ danh mục cũ (`legacy`) có cấp quận/huyện. Only the legacy catalog has districts.")
             .WithParameter("code", "Mã quận/huyện (danh mục cũ), ví dụ `021` Quận Bắc Từ Liêm.", "021")
             .WithSummary("Phường/xã của một quận/huyện (danh mục cũ) · Wards of a legacy district")
             .Produces<AdministrativeUnitResponse[]>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblems(ReferenceProblems.DistrictNotFound)
             .WithResponseExample(StatusCodes.Status200OK, Example);
 
-        app.MapGet("/api/v1/reference/provinces/{provinceCode}/districts/{code}/wards", async (string provinceCode, string code, ISender sender, CancellationToken ct) =>
+        group.MapGet("/provinces/{provinceCode}/districts/{code}/wards", async (string provinceCode, string code, ISender sender, CancellationToken ct) =>
                 TypedResults.Ok(await sender.Send(new GetWards(AddressCatalogs.Legacy, provinceCode, code), ct)))
-            .WithTags(ReferenceModule.Tag)
             .WithName("GetProvinceDistrictWards")
+            .WithParameter("provinceCode", "Mã tỉnh/thành phố (danh mục cũ).", "01")
+            .WithParameter("code", "Mã quận/huyện (danh mục cũ) thuộc tỉnh đó.", "021")
+            .WithDescription("Như `/districts/{code}/wards`, và kiểm tra quận/huyện thuộc tỉnh. As `/districts/{code}/wards`, checking the district belongs to the province.")
             .WithSummary("Phường/xã của một quận/huyện thuộc tỉnh (danh mục cũ) · Wards of a legacy district of a province")
             .Produces<AdministrativeUnitResponse[]>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblems(ReferenceProblems.DistrictNotFound)
             .WithResponseExample(StatusCodes.Status200OK, Example);
     }
 }

@@ -55,27 +55,23 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
 
 internal sealed class AttachDocumentEndpoint : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapPut("/api/v1/registrations/{id:guid}/documents/{kind}", async (Guid id, string kind, ISender sender, HttpContext http, CancellationToken ct) =>
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapPut("/registrations/{id:guid}/documents/{kind}", async (Guid id, string kind, ISender sender, HttpContext http, CancellationToken ct) =>
             {
                 var content = await ReadLimited(http.Request, ct);
                 await sender.Send(new AttachDocument(id, ApplicationAccess.Bearer(http.Request), kind, content), ct);
                 return TypedResults.NoContent();
             })
-            .WithTags(RegistrationModule.Tag)
             .WithName("AttachDocument")
             .WithBearerToken()
             .WithSummary("Tải ảnh (chân dung, mặt trước, mặt sau giấy tờ) · Upload a photo")
             .WithDescription("`kind`: `portrait`, `id-front`, `id-back`. Thân yêu cầu là chính ảnh (`image/jpeg` hoặc `image/png`), tối đa 5 MB, "
                 + "tối thiểu 600×400 điểm ảnh. Thông tin EXIF/GPS bị xóa trước khi lưu.")
+            .WithParameter("kind", "Loại ảnh · Photo kind.", DocumentKinds.Portrait, DocumentKinds.Required, required: true)
             .Accepts<byte[]>("image/jpeg", "image/png")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(RegistrationProblems.DocumentTooSmall, CommonProblems.NotFound, RegistrationProblems.DocumentKindUnknown, RegistrationProblems.NotEditable,
+                CommonProblems.Conflict, RegistrationProblems.DocumentTooLarge, RegistrationProblems.DocumentNotImage);
 
     // Reads at most 5 MiB + 1 byte: anything longer is refused without buffering it whole.
     private static async Task<byte[]> ReadLimited(HttpRequest request, CancellationToken ct)

@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 
@@ -18,20 +19,18 @@ public sealed class GetApplicationHandler(IQuerySession session) : IQueryHandler
 
 internal sealed class GetApplicationEndpoint : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/registrations/{id:guid}", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("/registrations/{id:guid}", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
             {
                 var application = await sender.Send(new GetApplication(id, ApplicationAccess.Bearer(http.Request)), ct);
                 http.Response.Headers.ETag = ApplicationAccess.ETag(application.Version);
                 return TypedResults.Ok(application);
             })
-            .WithTags(RegistrationModule.Tag)
             .WithName("GetApplication")
             .WithBearerToken()
             .WithSummary("Xem hồ sơ · Get an application")
             .WithDescription("Cần `Authorization: Bearer {accessToken}` của chính hồ sơ này. `ETag` dùng cho `If-Match` khi sửa.")
             .Produces<ApplicationResponse>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblems(CommonProblems.NotFound)
             .WithResponseExample(StatusCodes.Status200OK, ApplicationResponse.Example);
 }

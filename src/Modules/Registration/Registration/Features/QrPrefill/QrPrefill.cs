@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Mediator;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,13 +11,38 @@ using VssId.BuildingBlocks.OpenApi;
 
 namespace VssId.Modules.Registration.Features.QrPrefill;
 
-public sealed record QrRequest(string? Payload);
+public sealed record QrRequest([property: Required, MaxLength(2000)] string? Payload);
+
+public sealed record PrefillFromCccdQr(string? Payload) : IQuery<CccdPrefill>;
+
+public sealed record PrefillFromBhytQr(string? Payload) : IQuery<BhytPrefill>;
+
+/// <summary>Pure parsing: nothing is stored or looked up, so the handlers only name the use cases.</summary>
+public sealed class QrPrefillHandlers : IQueryHandler<PrefillFromCccdQr, CccdPrefill>, IQueryHandler<PrefillFromBhytQr, BhytPrefill>
+{
+    public ValueTask<CccdPrefill> Handle(PrefillFromCccdQr query, CancellationToken cancellationToken) => ValueTask.FromResult(QrParsers.ParseCccd(query.Payload));
+
+    public ValueTask<BhytPrefill> Handle(PrefillFromBhytQr query, CancellationToken cancellationToken) => ValueTask.FromResult(QrParsers.ParseBhyt(query.Payload));
+}
 
 /// <summary>What a CCCD QR prefills; the address is text for the user to code against the catalog.</summary>
-public sealed record CccdPrefill(string IdentityNumber, string? OldIdNumber, string FullName, DateOnly DateOfBirth, string Gender, string Address, DateOnly? IssuedOn);
+public sealed record CccdPrefill(
+    [property: RegularExpression("^[0-9]{12}$")] string IdentityNumber,
+    string? OldIdNumber,
+    string FullName,
+    DateOnly DateOfBirth,
+    [property: AllowedValues(ContractFormats.Male, ContractFormats.Female)] string Gender,
+    string Address,
+    DateOnly? IssuedOn);
 
 /// <summary>What a BHYT card QR prefills; <c>bhxhCode</c> is null for an old card whose code does not end in 10 digits.</summary>
-public sealed record BhytPrefill(string? BhxhCode, string CardCode, string FullName, DateOnly DateOfBirth, string Gender, string? Address);
+public sealed record BhytPrefill(
+    [property: RegularExpression(ContractFormats.BhxhCode)] string? BhxhCode,
+    string CardCode,
+    string FullName,
+    DateOnly DateOfBirth,
+    [property: AllowedValues(ContractFormats.Male, ContractFormats.Female)] string Gender,
+    string? Address);
 
 /// <summary>The QR parsers of formats.md. A payload that is neither gets 400 saying what was expected and what was wrong.</summary>
 public static class QrParsers
@@ -100,26 +127,28 @@ public static class QrParsers
 
 internal sealed class QrPrefillEndpoints : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app)
+    public void Map(IEndpointRouteBuilder group)
     {
-        app.MapPost("/api/v1/qr/cccd", (QrRequest request) => TypedResults.Ok(QrParsers.ParseCccd(request.Payload)))
-            .WithTags(RegistrationModule.Tag)
+        group.MapPost("/qr/cccd", async (QrRequest request, ISender sender, CancellationToken ct) => TypedResults.Ok(await sender.Send(new PrefillFromCccdQr(request.Payload), ct)))
             .WithName("PrefillFromCccdQr")
+            .WithDescription("Mã QR mặt sau CCCD gắn chip: 7 trường (hoặc 6, không có số CMND cũ) cách nhau bởi `|`. Địa chỉ trả về dạng văn bản để người dùng tự chọn mã danh mục. "
+                + "The chip CCCD's QR: 7 (or 6) `|`-separated fields; the address comes back as text for the user to code against the catalog.")
             .WithSummary("Điền sẵn từ mã QR trên CCCD · Prefill from a CCCD QR code")
             .Accepts<QrRequest>("application/json")
             .Produces<CccdPrefill>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblems(RegistrationProblems.QrInvalid)
             .WithRequestExample(new QrRequest("079090001234|025123456|Nguyễn Văn An|15031990|Nam|12 Lê Lợi, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh|20042021"))
             .WithResponseExample(StatusCodes.Status200OK, new CccdPrefill("079090001234", "025123456", "Nguyễn Văn An", new DateOnly(1990, 3, 15), "Nam",
                 "12 Lê Lợi, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh", new DateOnly(2021, 4, 20)));
 
-        app.MapPost("/api/v1/qr/bhyt", (QrRequest request) => TypedResults.Ok(QrParsers.ParseBhyt(request.Payload)))
-            .WithTags(RegistrationModule.Tag)
+        group.MapPost("/qr/bhyt", async (QrRequest request, ISender sender, CancellationToken ct) => TypedResults.Ok(await sender.Send(new PrefillFromBhytQr(request.Payload), ct)))
             .WithName("PrefillFromBhytQr")
+            .WithDescription("Mã QR thẻ BHYT: tên và địa chỉ mã hóa hex UTF-8, kết thúc bằng `$`. `bhxhCode` là null với thẻ cũ có mã không kết thúc bằng 10 chữ số. "
+                + "The BHYT card QR: hex-encoded UTF-8 names, ends with `$`; `bhxhCode` is null for an old card whose code does not end in 10 digits.")
             .WithSummary("Điền sẵn từ mã QR trên thẻ BHYT · Prefill from a BHYT card QR code")
             .Accepts<QrRequest>("application/json")
             .Produces<BhytPrefill>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblems(RegistrationProblems.QrInvalid)
             .WithRequestExample(new QrRequest("0111077012|4e677579e1bb856e205469e1babf6e20c490e1baa174|29/03/1988|1|-|01 - C54|01/07/2023|-|31/07/2023|01050111077012|-|4| 01/10/2027|4641c59ff02659c3-1202|4|5175e1baad6e2043e1baa775204769e1baa5792c205468c3a06e68207068e1bb912048c3a0204ee1bb9969|$"))
             .WithResponseExample(StatusCodes.Status200OK, new BhytPrefill("0111077012", "0111077012", "Nguyễn Tiến Đạt", new DateOnly(1988, 3, 29), "Nam", null));
     }

@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Reference.Contracts;
@@ -31,25 +32,21 @@ public sealed class ReplaceDeclarationHandler(IDocumentSession session, IAddress
 
 internal sealed class ReplaceDeclarationEndpoint : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapPut("/api/v1/registrations/{id:guid}", async (Guid id, DeclarationRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapPut("/registrations/{id:guid}", async (Guid id, DeclarationRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
             {
                 var updated = await sender.Send(new ReplaceDeclaration(id, ApplicationAccess.Bearer(http.Request), ApplicationAccess.IfMatch(http.Request), request), ct);
                 http.Response.Headers.ETag = ApplicationAccess.ETag(updated.Version);
                 return TypedResults.Ok(updated);
             })
-            .WithTags(RegistrationModule.Tag)
             .WithName("ReplaceDeclaration")
             .WithBearerToken()
             .WithSummary("Sửa tờ khai (thay toàn bộ) · Replace the declaration")
             .WithDescription("Chỉ khi hồ sơ ở trạng thái Draft hoặc NeedsInformation. Không đổi được mã số BHXH (409). Đổi số điện thoại thì phải xác thực lại. `If-Match` cũ → 412.")
             .Accepts<DeclarationRequest>("application/json")
             .Produces<ApplicationResponse>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblems(CommonProblems.Validation, CommonProblems.NotFound, RegistrationProblems.NotEditable, RegistrationProblems.BhxhCodeImmutable,
+                CommonProblems.Conflict, RegistrationProblems.PreconditionFailed)
             .WithRequestExample(RegistrationExamples.Declaration)
             .WithResponseExample(StatusCodes.Status200OK, ApplicationResponse.Example);
 }

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
+using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,73 +10,61 @@ using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Notifications.Contracts;
 using VssId.Modules.Registration.Domain;
 using VssId.Modules.Registration.ReadModels;
-using VssId.Modules.Registration.Features.VerifyPhone;
 
 namespace VssId.Modules.Registration.Features.ResumeApplication;
 
-public sealed record ResumeRequest(string? BhxhCode, string? Phone);
+public sealed record ResumeRequest(
+    [property: Required, MaxLength(20)] string? BhxhCode,
+    [property: Required, MaxLength(20)] string? Phone);
 
-public sealed record ResumeConfirmRequest(string? BhxhCode, string? Phone, string? Code);
+public sealed record ResumeConfirmRequest(
+    [property: Required, MaxLength(20)] string? BhxhCode,
+    [property: Required, MaxLength(20)] string? Phone,
+    [property: Required, RegularExpression("^[0-9]{6}$")] string? Code);
 
 public sealed record ResumeResponse(Guid Id, string AccessToken);
 
+/// <summary>Sends an OTP to the verified phone of the open application of a code, if there is one.</summary>
+public sealed record RequestResume(ResumeRequest Request) : ICommand;
+
+/// <summary>Checks the OTP and gives the application a fresh token (the old one stops working).</summary>
+public sealed record ConfirmResume(ResumeConfirmRequest Request) : ICommand<ResumeResponse>;
+
 /// <summary>
 /// For an applicant whose app lost its token: an OTP to the verified phone of the open application,
-/// then a fresh token (the old one stops working). The first step always answers 202, so it does not
-/// tell whether such an application exists.
+/// then a fresh token. The first step always answers 202, so it does not tell whether such an
+/// application exists; the second answers a wrong code and an unknown application alike.
 /// </summary>
-internal sealed class ResumeApplicationEndpoints : IEndpoint
+public sealed class ResumeHandlers(IDocumentSession session, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes, TimeProvider time)
+    : ICommandHandler<RequestResume>, ICommandHandler<ConfirmResume, ResumeResponse>
 {
     private const string Purpose = "registration.resume";
 
-    public void Map(IEndpointRouteBuilder app)
+    public async ValueTask<Unit> Handle(RequestResume command, CancellationToken cancellationToken)
     {
-        app.MapPost("/api/v1/registrations/resume", async (ResumeRequest request, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes, CancellationToken ct) =>
-            {
-                if (await Find(database, request.BhxhCode, request.Phone, ct) is { } application)
-                {
-                    await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Phone, ct);
-                }
-                return TypedResults.Accepted((string?)null);
-            })
-            .WithTags(RegistrationModule.Tag)
-            .WithName("ResumeApplication")
-            .RequireRateLimiting(RegistrationModule.LookupRateLimit)
-            .WithSummary("Lấy lại quyền truy cập hồ sơ: gửi OTP · Resume an application: send an OTP")
-            .WithDescription("Luôn trả 202. Nếu khớp một hồ sơ đang mở có số điện thoại đã xác thực, mã OTP được gửi tới số đó.")
-            .Accepts<ResumeRequest>("application/json")
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithRequestExample(new ResumeRequest("0120169123", "0352153123"));
-
-        app.MapPost("/api/v1/registrations/resume/confirm", async (ResumeConfirmRequest request, IDocumentSession session, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes,
-                TimeProvider time, CancellationToken ct) =>
-            {
-                var application = await Find(database, request.BhxhCode, request.Phone, ct);
-                var check = application is null
-                    ? OneTimeCodeCheck.Invalid
-                    : await codes.Verify(Purpose, application.Value.Id.ToString("N"), request.Code ?? "", ct);
-                OneTimeCodeOutcome.EnsureValid(check);
-                var id = application!.Value.Id;
-                var (token, hash) = ApplicationAccess.NewToken(id);
-                session.Events.Append(id, new AccessTokenReissued(hash, time.GetUtcNow()));
-                await session.SaveChangesAsync(ct);
-                return TypedResults.Ok(new ResumeResponse(id, token));
-            })
-            .WithTags(RegistrationModule.Tag)
-            .WithName("ConfirmResumeApplication")
-            .RequireRateLimiting(RegistrationModule.LookupRateLimit)
-            .WithSummary("Lấy lại quyền truy cập hồ sơ: xác nhận OTP · Resume an application: confirm the OTP")
-            .Accepts<ResumeConfirmRequest>("application/json")
-            .Produces<ResumeResponse>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithRequestExample(new ResumeConfirmRequest("0120169123", "0352153123", "482913"));
+        if (await Find(command.Request.BhxhCode, command.Request.Phone, cancellationToken) is { } application)
+        {
+            await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Phone, cancellationToken);
+        }
+        return Unit.Value;
     }
 
-    // The index names the application and its verified phone: no need to replay its events.
-    private static async Task<(Guid Id, string Phone)?> Find(Npgsql.NpgsqlDataSource database, string? bhxhCode, string? phone, CancellationToken ct)
+    public async ValueTask<ResumeResponse> Handle(ConfirmResume command, CancellationToken cancellationToken)
+    {
+        var request = command.Request;
+        var found = await Find(request.BhxhCode, request.Phone, cancellationToken);
+        OneTimeCodeOutcome.EnsureValid(found is null
+            ? OneTimeCodeCheck.Invalid
+            : await codes.Verify(Purpose, found.Value.Id.ToString("N"), request.Code ?? "", cancellationToken));
+        var stream = await session.Events.FetchForWriting<Application>(found!.Value.Id, cancellationToken);
+        var (token, hash) = ApplicationAccess.NewToken(stream.Id);
+        stream.AppendOne(stream.Aggregate!.ReissueAccessToken(hash, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return new ResumeResponse(stream.Id, token);
+    }
+
+    // The index names the application and its verified phone: no need to replay its events to find it.
+    private async Task<(Guid Id, string Phone)?> Find(string? bhxhCode, string? phone, CancellationToken cancellationToken)
     {
         var code = DeclarationInput.NormaliseBhxhCode(bhxhCode);
         var normalisedPhone = DeclarationInput.NormalisePhone(phone);
@@ -82,9 +72,43 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
         {
             return null;
         }
-        var candidates = await ApplicationIndex.ForCodeAndPhone(database, code, normalisedPhone, ct);
+        var candidates = await ApplicationIndex.ForCodeAndPhone(database, code, normalisedPhone, cancellationToken);
         var chosen = candidates.FirstOrDefault(a => a.PhoneVerified && a.Status is ApplicationStatus.Draft or ApplicationStatus.Submitted
             or ApplicationStatus.UnderReview or ApplicationStatus.NeedsInformation);
         return chosen is null ? null : (chosen.Id, normalisedPhone);
+    }
+}
+
+internal sealed class ResumeApplicationEndpoints : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder group)
+    {
+        group.MapPost("/registrations/resume", async (ResumeRequest request, ISender sender, CancellationToken ct) =>
+            {
+                await sender.Send(new RequestResume(request), ct);
+                return TypedResults.Accepted((string?)null);
+            })
+            .WithName("ResumeApplication")
+            .RequireRateLimiting(RegistrationModule.LookupRateLimit)
+            .WithSummary("Lấy lại quyền truy cập hồ sơ: gửi OTP · Resume an application: send an OTP")
+            .WithDescription("Luôn trả 202. Nếu khớp một hồ sơ đang mở có số điện thoại đã xác thực, mã OTP được gửi tới số đó. "
+                + "Always 202; an OTP goes to the phone only when it matches an open application whose phone is verified.")
+            .Accepts<ResumeRequest>("application/json")
+            .Produces(StatusCodes.Status202Accepted)
+            .WithRequestExample(new ResumeRequest("0120169123", "0352153123"));
+
+        group.MapPost("/registrations/resume/confirm", async (ResumeConfirmRequest request, ISender sender, CancellationToken ct) =>
+                TypedResults.Ok(await sender.Send(new ConfirmResume(request), ct)))
+            .WithName("ConfirmResumeApplication")
+            .RequireRateLimiting(RegistrationModule.LookupRateLimit)
+            .WithSummary("Lấy lại quyền truy cập hồ sơ: xác nhận OTP · Resume an application: confirm the OTP")
+            .WithDescription("Trả `accessToken` mới; mã cũ hết hiệu lực. Sai mã và hồ sơ không tồn tại đều trả 400 `otp.invalid`. "
+                + "Answers a fresh `accessToken`; the old one stops working.")
+            .Accepts<ResumeConfirmRequest>("application/json")
+            .Produces<ResumeResponse>(StatusCodes.Status200OK)
+            .ProducesProblems(OneTimeCodeOutcome.Problems)
+            .WithRequestExample(new ResumeConfirmRequest("0120169123", "0352153123", "482913"))
+            .WithResponseExample(StatusCodes.Status200OK, new ResumeResponse(Guid.Parse("0b6f4f8e-2a1c-4c1e-9a53-6f1a2d9c7e11"),
+                "C09vjiocTB6aU29hLZx-EdM3oV1lq2Qx9W8oYFf2pS4bC7nT5u0kR3yA8wE6zD1h"));
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,7 @@ using VssId.Modules.Registration.ReadModels;
 
 namespace VssId.Modules.Registration.Features.StartApplication;
 
-public sealed record StartApplicationResponse(Guid Id, string AccessToken, string Status, long Version);
+public sealed record StartApplicationResponse(Guid Id, string AccessToken, [property: AllowedValues(ApplicationStatus.Draft)] string Status, long Version);
 
 public sealed record StartApplication(DeclarationRequest Request) : ICommand<StartApplicationResponse>;
 
@@ -66,14 +67,13 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
 
 internal sealed class StartApplicationEndpoint : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v1/registrations", async (DeclarationRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapPost("/registrations", async (DeclarationRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
             {
                 var started = await sender.Send(new StartApplication(request), ct);
                 http.Response.Headers.ETag = ApplicationAccess.ETag(started.Version);
                 return TypedResults.Created($"/api/v1/registrations/{started.Id}", started);
             })
-            .WithTags(RegistrationModule.Tag)
             .WithName("StartApplication")
             .RequireRateLimiting(RegistrationModule.StartRateLimit)
             .WithSummary("Tạo hồ sơ đăng ký (nháp) · Start an application (draft)")
@@ -83,9 +83,7 @@ internal sealed class StartApplicationEndpoint : IEndpoint
                 + "429 `registration.too_many_drafts`: số điện thoại đã có 3 hồ sơ nháp.")
             .Accepts<DeclarationRequest>("application/json")
             .Produces<StartApplicationResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblems(CommonProblems.Validation, RegistrationProblems.AccountExists, RegistrationProblems.ApplicationOpen, RegistrationProblems.TooManyDrafts)
             .WithRequestExample(RegistrationExamples.Declaration)
             .WithResponseExample(StatusCodes.Status201Created, new StartApplicationResponse(Guid.Parse("0b6f4f8e-2a1c-4c1e-9a53-6f1a2d9c7e11"),
                 "k3J9dQ2v8xR0mZ4tL7pW1sY6uA5bC2eF9gH3iJ0kL8o", ApplicationStatus.Draft, 1));

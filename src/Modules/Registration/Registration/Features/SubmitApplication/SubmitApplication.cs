@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using JasperFx;
 using Marten;
 using Mediator;
@@ -16,9 +17,9 @@ using VssId.Modules.Registration.ReadModels;
 
 namespace VssId.Modules.Registration.Features.SubmitApplication;
 
-public sealed record SubmitApplicationRequest(string? OfficeCode, bool SendDeclarationByEmail);
+public sealed record SubmitApplicationRequest([property: Required, MaxLength(10)] string? OfficeCode, bool SendDeclarationByEmail);
 
-public sealed record SubmitApplicationResponse(string Status, string ApplicationNumber);
+public sealed record SubmitApplicationResponse([property: AllowedValues(ApplicationStatus.Submitted)] string Status, string ApplicationNumber);
 
 public sealed record SubmitApplication(Guid Id, string? Token, long? IfMatch, SubmitApplicationRequest Request) : ICommand<SubmitApplicationResponse>;
 
@@ -38,20 +39,17 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
         var now = time.GetUtcNow();
         var today = VietnamTime.DateOf(now);
         var officeCode = command.Request.OfficeCode?.Trim() ?? "";
-        var errors = new List<(string, FieldError)>();
+        var errors = new FieldErrors();
         var office = offices.FindActive(officeCode, today);
         if (office is null)
         {
-            errors.Add(("officeCode", RegistrationProblems.OfficeUnknown));
+            errors.Add("officeCode", RegistrationProblems.OfficeUnknown);
         }
         if (command.Request.SendDeclarationByEmail && application.Declaration.Email is null)
         {
-            errors.Add(("sendDeclarationByEmail", RegistrationProblems.EmailRequired));
+            errors.Add("sendDeclarationByEmail", RegistrationProblems.EmailRequired);
         }
-        if (errors.Count > 0)
-        {
-            throw new ValidationProblemException(errors);
-        }
+        errors.ThrowIfAny();
 
         // A draft started before its code got an account must not reach an office.
         if (await AccountCodes.Has(dataSource, application.BhxhCode, cancellationToken))
@@ -94,11 +92,10 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
 
 internal sealed class SubmitApplicationEndpoint : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v1/registrations/{id:guid}/submit", async (Guid id, SubmitApplicationRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapPost("/registrations/{id:guid}/submit", async (Guid id, SubmitApplicationRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
                 TypedResults.Accepted($"/api/v1/registrations/{id}",
                     await sender.Send(new SubmitApplication(id, ApplicationAccess.Bearer(http.Request), ApplicationAccess.IfMatch(http.Request), request), ct)))
-            .WithTags(RegistrationModule.Tag)
             .WithName("SubmitApplication")
             .WithBearerToken()
             .WithSummary("Gửi hồ sơ · Submit the application")
@@ -107,11 +104,9 @@ internal sealed class SubmitApplicationEndpoint : IEndpoint
                 + "Sau khi gửi: SMS xác nhận có số hồ sơ; nếu `sendDeclarationByEmail`, tờ khai Mẫu 01 được gửi qua email.")
             .Accepts<SubmitApplicationRequest>("application/json")
             .Produces<SubmitApplicationResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblems(CommonProblems.Validation, CommonProblems.NotFound, RegistrationProblems.PhoneNotVerified, RegistrationProblems.DocumentsMissing,
+                RegistrationProblems.ApplicationOpen, RegistrationProblems.AccountExists, RegistrationProblems.NotEditable, CommonProblems.Conflict,
+                RegistrationProblems.PreconditionFailed)
             .WithRequestExample(new SubmitApplicationRequest("00123", true))
             .WithResponseExample(StatusCodes.Status202Accepted, new SubmitApplicationResponse(ApplicationStatus.Submitted, "00123-20261125-000042"));
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,7 @@ namespace VssId.Modules.Registration.Features.VerifyPhone;
 
 public sealed record SendPhoneCode(Guid Id, string? Token) : ICommand;
 
-public sealed record ConfirmPhoneCodeRequest(string? Code);
+public sealed record ConfirmPhoneCodeRequest([property: Required, RegularExpression("^[0-9]{6}$")] string? Code);
 
 public sealed record ConfirmPhoneCode(Guid Id, string? Token, string? Code) : ICommand;
 
@@ -51,7 +52,9 @@ public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCo
         var code = command.Code?.Trim() ?? "";
         if (code.Length != 6 || !code.All(char.IsAsciiDigit))
         {
-            throw new ValidationProblemException([("code", RegistrationProblems.CodeInvalid)]);
+            var errors = new FieldErrors();
+            errors.Add("code", RegistrationProblems.CodeInvalid);
+            errors.ThrowIfAny();
         }
         if (!application.IsEditable)
         {
@@ -64,64 +67,37 @@ public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCo
     }
 }
 
-/// <summary>How a checked code answers when it is not valid.</summary>
-internal static class OneTimeCodeOutcome
-{
-    public static void EnsureValid(OneTimeCodeCheck check)
-    {
-        switch (check)
-        {
-            case OneTimeCodeCheck.Valid:
-                return;
-            case OneTimeCodeCheck.Expired:
-                throw new ProblemException(RegistrationProblems.OtpExpired);
-            case OneTimeCodeCheck.TooManyAttempts:
-                throw new ProblemException(RegistrationProblems.OtpTooManyAttempts, retryAfter: TimeSpan.FromSeconds(60));
-            default:
-                throw new ProblemException(RegistrationProblems.OtpInvalid);
-        }
-    }
-}
-
 internal sealed class VerifyPhoneEndpoints : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app)
+    public void Map(IEndpointRouteBuilder group)
     {
-        app.MapPost("/api/v1/registrations/{id:guid}/phone-verification", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
+        group.MapPost("/registrations/{id:guid}/phone-verification", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
             {
                 await sender.Send(new SendPhoneCode(id, ApplicationAccess.Bearer(http.Request)), ct);
                 return TypedResults.Accepted((string?)null);
             })
-            .WithTags(RegistrationModule.Tag)
             .WithName("SendPhoneCode")
             .WithBearerToken()
             .WithSummary("Gửi mã OTP tới số điện thoại đã khai · Send an OTP to the declared mobile")
             .WithDescription("Mã 6 chữ số, hiệu lực 5 phút; gửi lại sau 60 giây; 2 mã gần nhất đều dùng được; tối đa 5 lần gửi mỗi giờ. "
                 + "Trong Development, đọc SMS tại `GET /api/dev/messages?to={phone}`.")
             .Produces(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(CommonProblems.NotFound, RegistrationProblems.NotEditable, RegistrationProblems.OtpTooSoon,
+                RegistrationProblems.OtpTooMany, RegistrationProblems.SmsUnavailable);
 
-        app.MapPost("/api/v1/registrations/{id:guid}/phone-verification/confirm", async (Guid id, ConfirmPhoneCodeRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
+        group.MapPost("/registrations/{id:guid}/phone-verification/confirm", async (Guid id, ConfirmPhoneCodeRequest request, ISender sender, HttpContext http, CancellationToken ct) =>
             {
                 await sender.Send(new ConfirmPhoneCode(id, ApplicationAccess.Bearer(http.Request), request.Code), ct);
                 return TypedResults.NoContent();
             })
-            .WithTags(RegistrationModule.Tag)
             .WithName("ConfirmPhoneCode")
             .WithBearerToken()
             .WithSummary("Xác nhận mã OTP · Confirm the OTP")
             .WithDescription("400 `otp.invalid` khi sai, `otp.expired` khi hết hạn; 429 `otp.too_many_attempts` sau 5 lần sai.")
             .Accepts<ConfirmPhoneCodeRequest>("application/json")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblems([CommonProblems.Validation, .. OneTimeCodeOutcome.Problems, CommonProblems.NotFound, RegistrationProblems.NotEditable,
+                CommonProblems.Conflict])
             .WithRequestExample(new ConfirmPhoneCodeRequest("482913"));
     }
 }

@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Registration.Domain;
@@ -25,19 +26,16 @@ public sealed class WithdrawApplicationHandler(IDocumentSession session, TimePro
 
 internal sealed class WithdrawApplicationEndpoint : IEndpoint
 {
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapDelete("/api/v1/registrations/{id:guid}", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapDelete("/registrations/{id:guid}", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
             {
                 await sender.Send(new WithdrawApplication(id, ApplicationAccess.Bearer(http.Request)), ct);
                 return TypedResults.NoContent();
             })
-            .WithTags(RegistrationModule.Tag)
             .WithName("WithdrawApplication")
             .WithBearerToken()
             .WithSummary("Rút hồ sơ nháp · Withdraw a draft")
             .WithDescription("Chỉ hồ sơ nháp. Sau khi rút, `accessToken` không còn dùng được.")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(CommonProblems.NotFound, RegistrationProblems.NotEditable, CommonProblems.Conflict);
 }
