@@ -96,4 +96,41 @@ public sealed class ModuleBoundaryTests
             .GetResult();
         Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? []));
     }
+
+    // A use case reads top-down in its own folder: what two features share lives beside them in Features/
+    // (or in Domain/, ReadModels/), never in another feature's namespace.
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void No_feature_depends_on_another_features_namespace(string module)
+    {
+        var assembly = Assembly.Load(module);
+        var features = assembly.GetTypes()
+            .Select(t => t.Namespace ?? "")
+            .Select(n => n.Split('.'))
+            .Where(parts => Array.IndexOf(parts, "Features") is var i && i >= 0 && i + 1 < parts.Length)
+            .Select(parts => string.Join('.', parts[..(Array.IndexOf(parts, "Features") + 2)]))
+            .Distinct()
+            .ToArray();
+        foreach (var feature in features)
+        {
+            var others = features.Where(f => f != feature).Select(f => f + ".").ToArray();
+            if (others.Length == 0)
+            {
+                continue;
+            }
+            var result = Types.InAssembly(assembly).That().ResideInNamespaceMatching("^" + System.Text.RegularExpressions.Regex.Escape(feature) + "$")
+                .ShouldNot().HaveDependencyOnAny(others).GetResult();
+            Assert.True(result.IsSuccessful, $"{feature} depends on another feature: {string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? [])}");
+        }
+    }
+
+    // Every endpoint sends a command or query: no handler logic in endpoint lambdas reaching for the database.
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Endpoints_do_not_touch_the_database(string module)
+    {
+        var result = Types.InAssembly(Assembly.Load(module)).That().ImplementInterface<IEndpoint>()
+            .ShouldNot().HaveDependencyOnAny("Marten", "Npgsql", "Hangfire").GetResult();
+        Assert.True(result.IsSuccessful, $"Endpoints that reach the database directly: {string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? [])}");
+    }
 }

@@ -72,4 +72,30 @@ public sealed class ApplicationTests
         Assert.Empty(started.Documents);
         Assert.Equal(ImmutableDictionary<string, StoredDocument>.Empty.Count + 1, attached.Documents.Count);
     }
+
+    [Fact]
+    public void An_editable_application_expires_only_after_30_days_without_activity()
+    {
+        var application = Started();
+        Assert.Null(application.Expire(Now + TimeSpan.FromDays(29)));
+        var expired = application.Expire(Now + TimeSpan.FromDays(31));
+        Assert.NotNull(expired);
+        // Once expired (or submitted), nothing expires it again: the job may run as often as it likes.
+        Assert.Null(application.Apply(expired).Expire(Now + TimeSpan.FromDays(62)));
+        var submitted = Ready();
+        submitted = submitted.Apply(submitted.Submit("00123", "n", false, Now, "a", "Hà Nội"));
+        Assert.Null(submitted.Expire(Now + TimeSpan.FromDays(31)));
+    }
+
+    [Fact]
+    public void A_token_is_reissued_only_for_an_open_application_with_a_verified_phone()
+    {
+        Assert.Equal("otp.invalid", Assert.Throws<ProblemException>(() => Started().ReissueAccessToken("new", Now)).Type.Code);
+        var verified = Ready();
+        var reissued = verified.Apply(verified.ReissueAccessToken("new", Now));
+        Assert.Equal("new", reissued.AccessTokenHash);
+        var withdrawn = Ready();
+        withdrawn = withdrawn.Apply(withdrawn.Withdraw(Now));
+        Assert.Throws<ProblemException>(() => withdrawn.ReissueAccessToken("new", Now));
+    }
 }

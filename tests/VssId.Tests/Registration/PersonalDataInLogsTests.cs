@@ -60,14 +60,14 @@ public sealed class MartenLoggerTests(LoggedFixture fixture) : IClassFixture<Log
         var logs = new CapturedLogs();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         var logger = new VssId.BuildingBlocks.Marten.ParameterFreeMartenLogger(factory.CreateLogger<VssId.BuildingBlocks.Marten.ParameterFreeMartenLogger>());
-        using var command = new Npgsql.NpgsqlCommand("insert into registration.mt_doc_application (id, data) values ($1, $2)")
+        using var command = new Npgsql.NpgsqlCommand("insert into registration.application_index (id, bhxh_code, phone) values ($1, $2, $3)")
         {
-            Parameters = { new() { Value = Guid.NewGuid() }, new() { Value = "{\"IdentityNumber\":\"001090001234\",\"Phone\":\"0352153123\"}" } },
+            Parameters = { new() { Value = Guid.NewGuid() }, new() { Value = "0120169123" }, new() { Value = "0352153123" } },
         };
         logger.LogFailure(command, new InvalidOperationException("boom"));
         var line = Assert.Single(logs.Lines);
-        Assert.Contains("registration.mt_doc_application", line, StringComparison.Ordinal);
-        Assert.DoesNotContain("001090001234", line, StringComparison.Ordinal);
+        Assert.Contains("registration.application_index", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("0120169123", line, StringComparison.Ordinal);
         Assert.DoesNotContain("0352153123", line, StringComparison.Ordinal);
     }
 }

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using VssId.Modules.Notifications.Contracts;
 
+using VssId.BuildingBlocks.Transactions;
+
 namespace VssId.Modules.Notifications.Documents;
 
 /// <summary><c>Documents</c> settings.</summary>
@@ -31,8 +33,7 @@ internal sealed class DeclarationForms(
     public async Task<bool> Request(DeclarationFormV1 form, CancellationToken cancellationToken)
     {
         var protectedForm = protection.CreateProtector(FormPurpose).Protect(JsonSerializer.Serialize(form));
-        using var scope = new TransactionScope(TransactionScopeOption.Required,
-            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+        using var scope = AmbientTransaction.Begin();
         int inserted;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {

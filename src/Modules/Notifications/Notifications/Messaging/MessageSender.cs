@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using VssId.Modules.Notifications.Contracts;
 
+using VssId.BuildingBlocks.Transactions;
+
 namespace VssId.Modules.Notifications.Messaging;
 
 /// <summary>
@@ -33,8 +35,7 @@ internal sealed class MessageSender(
         IReadOnlyList<EmailAttachmentRef> attachments, CancellationToken cancellationToken)
     {
         var protectedBody = protection.CreateProtector(BodyPurpose).Protect(JsonSerializer.Serialize(new StoredBody(rendered.Body, rendered.HtmlBody)));
-        using var scope = new TransactionScope(TransactionScopeOption.Required,
-            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+        using var scope = AmbientTransaction.Begin();
         int inserted;
         // Closed before Hangfire opens its own: inside the scope, the data source hands the same physical
         // connection back, so the insert and the enqueue commit together without a distributed transaction.

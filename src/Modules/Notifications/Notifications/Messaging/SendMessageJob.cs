@@ -9,6 +9,8 @@ using Npgsql;
 using VssId.Modules.Notifications.Contracts;
 using VssId.Modules.Notifications.Messaging.Providers;
 
+using VssId.BuildingBlocks.Transactions;
+
 namespace VssId.Modules.Notifications.Messaging;
 
 /// <summary>
@@ -30,9 +32,7 @@ public sealed class SendMessageJob(
     [JobDisplayName("Send message {0}")]
     public async Task Run(Guid messageId, CancellationToken cancellationToken)
     {
-        using var scope = new TransactionScope(TransactionScopeOption.RequiresNew,
-            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = TimeSpan.FromMinutes(2) },
-            TransactionScopeAsyncFlowOption.Enabled);
+        using var scope = AmbientTransaction.Begin(TransactionScopeOption.RequiresNew, TimeSpan.FromMinutes(2));
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {

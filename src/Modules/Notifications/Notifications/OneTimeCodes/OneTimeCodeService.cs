@@ -8,6 +8,8 @@ using VssId.BuildingBlocks.Security;
 using VssId.Modules.Notifications.Contracts;
 using VssId.Modules.Notifications.Messaging;
 
+using VssId.BuildingBlocks.Transactions;
+
 namespace VssId.Modules.Notifications.OneTimeCodes;
 
 /// <summary><c>OneTimeCodes</c> settings.</summary>
@@ -42,8 +44,7 @@ internal sealed class OneTimeCodeService(
     {
         var o = options.Value;
         var now = time.GetUtcNow();
-        using var scope = new TransactionScope(TransactionScopeOption.Required,
-            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+        using var scope = AmbientTransaction.Begin();
         var codeId = Guid.NewGuid();
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
