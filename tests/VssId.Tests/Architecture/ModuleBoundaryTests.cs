@@ -113,7 +113,7 @@ public sealed class ModuleBoundaryTests
             .ToArray();
         foreach (var feature in features)
         {
-            var others = features.Where(f => f != feature).Select(f => f + ".").ToArray();
+            var others = features.Where(f => f != feature).ToArray();
             if (others.Length == 0)
             {
                 continue;
