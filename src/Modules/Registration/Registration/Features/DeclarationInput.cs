@@ -295,3 +295,11 @@ public static class AddressErrors
         _ => new(code, new("Mã phường/xã không thuộc đơn vị đã chọn.", "The ward is not in the chosen unit.")),
     };
 }
+
+/// <summary>The Vietnamese declaration shown as the example of every endpoint that takes one.</summary>
+internal static class RegistrationExamples
+{
+    public static readonly DeclarationRequest Declaration = new("0120169123", "Nguyễn Văn An", new DateOnly(1990, 3, 15), "Nam",
+        new IdentityDocumentRequest("CCCD", "001090001234", null),
+        new AddressRequest("legacy", "01", "021", "00613", "Số 12 ngõ 34 đường Phạm Văn Đồng"), "+84 352 153 123", "an.nguyen@example.vn");
+}

@@ -8,7 +8,6 @@ using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Reference.Contracts;
 using VssId.Modules.Registration.Domain;
-using VssId.Modules.Registration.Features.StartApplication;
 
 namespace VssId.Modules.Registration.Features.ReplaceDeclaration;
 

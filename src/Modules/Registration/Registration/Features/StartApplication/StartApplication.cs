@@ -88,11 +88,3 @@ internal sealed class StartApplicationEndpoint : IEndpoint
             .WithResponseExample(StatusCodes.Status201Created, new StartApplicationResponse(Guid.Parse("0b6f4f8e-2a1c-4c1e-9a53-6f1a2d9c7e11"),
                 "k3J9dQ2v8xR0mZ4tL7pW1sY6uA5bC2eF9gH3iJ0kL8o", ApplicationStatus.Draft, 1));
 }
-
-/// <summary>Vietnamese examples shown in Swagger.</summary>
-internal static class RegistrationExamples
-{
-    public static readonly DeclarationRequest Declaration = new("0120169123", "Nguyễn Văn An", new DateOnly(1990, 3, 15), "Nam",
-        new IdentityDocumentRequest("CCCD", "001090001234", null),
-        new AddressRequest("legacy", "01", "021", "00613", "Số 12 ngõ 34 đường Phạm Văn Đồng"), "+84 352 153 123", "an.nguyen@example.vn");
-}
