@@ -113,6 +113,13 @@ public sealed class RegistrationRulesTests(VssIdFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task An_exif_offset_near_two_to_the_32_is_no_500()
+    {
+        var (id, token) = await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Upload(id, token, "portrait", TestImages.JpegWithHugeExifOffset())).StatusCode);
+    }
+
+    [Fact]
     public async Task Photos_that_are_too_small_or_of_an_unknown_kind_are_refused()
     {
         var (id, token) = await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));

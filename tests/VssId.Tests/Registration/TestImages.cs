@@ -21,6 +21,15 @@ public static class TestImages
 
     public const string GpsMarker = "GPS-21.0285N-105.8542E";
 
+    /// <summary>The JPEG with an EXIF segment whose first IFD offset is 2^32 − 2: an offset that wraps round in 32-bit arithmetic.</summary>
+    public static byte[] JpegWithHugeExifOffset()
+    {
+        byte[] tiff = [(byte)'M', (byte)'M', 0, 42, 0xFF, 0xFF, 0xFF, 0xFE, 0, 0, 0, 0];
+        var payload = Encoding.ASCII.GetBytes("Exif\0\0").Concat(tiff).ToArray();
+        byte[] app1 = [0xFF, 0xE1, (byte)((payload.Length + 2) >> 8), (byte)((payload.Length + 2) & 0xFF), .. payload];
+        return Jpeg.Take(2).Concat(app1).Concat(Jpeg.Skip(2)).ToArray();
+    }
+
     /// <summary>The JPEG with an EXIF segment holding a GPS block (and a marker string to look for) and a comment.</summary>
     public static byte[] JpegWithGps()
     {

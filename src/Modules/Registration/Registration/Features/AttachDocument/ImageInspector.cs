@@ -113,7 +113,7 @@ public static class ImageInspector
         ushort U16(ReadOnlySpan<byte> s) => little ? BinaryPrimitives.ReadUInt16LittleEndian(s) : BinaryPrimitives.ReadUInt16BigEndian(s);
         uint U32(ReadOnlySpan<byte> s) => little ? BinaryPrimitives.ReadUInt32LittleEndian(s) : BinaryPrimitives.ReadUInt32BigEndian(s);
         var ifd = U32(tiff[4..]);
-        if (ifd + 2 > tiff.Length)
+        if ((long)ifd + 2 > tiff.Length) // long: an offset near 2^32 must not wrap round
         {
             return 1;
         }
