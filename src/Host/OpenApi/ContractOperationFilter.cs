@@ -197,7 +197,7 @@ internal sealed class ContractOperationFilter(IOptions<JsonOptions> json) : IOpe
     private JsonNode? ToNode(object value) => JsonSerializer.SerializeToNode(value, value.GetType(), json.Value.SerializerOptions);
 }
 
-/// <summary>Tag descriptions, and nothing in the document that no operation uses.</summary>
+/// <summary>The tags the operations use, each with its description (Vietnamese · English).</summary>
 internal sealed class ContractDocumentFilter : IDocumentFilter
 {
     private static readonly Dictionary<string, string> TagDescriptions = new()

@@ -20,7 +20,7 @@ public sealed record ResumeRequest(
 public sealed record ResumeConfirmRequest(
     [property: Required, MaxLength(20)] string? BhxhCode,
     [property: Required, MaxLength(20)] string? Phone,
-    [property: Required, RegularExpression("^[0-9]{6}$")] string? Code);
+    [property: Required, RegularExpression(ContractFormats.OtpCode)] string? Code);
 
 public sealed record ResumeResponse(Guid Id, string AccessToken);
 

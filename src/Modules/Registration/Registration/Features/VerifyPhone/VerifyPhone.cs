@@ -14,7 +14,7 @@ namespace VssId.Modules.Registration.Features.VerifyPhone;
 
 public sealed record SendPhoneCode(Guid Id, string? Token) : ICommand;
 
-public sealed record ConfirmPhoneCodeRequest([property: Required, RegularExpression("^[0-9]{6}$")] string? Code);
+public sealed record ConfirmPhoneCodeRequest([property: Required, RegularExpression(ContractFormats.OtpCode)] string? Code);
 
 public sealed record ConfirmPhoneCode(Guid Id, string? Token, string? Code) : ICommand;
 
