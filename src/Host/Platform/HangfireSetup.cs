@@ -29,9 +29,10 @@ public static class HangfireSetup
                 QueuePollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:QueuePollIntervalMs", 500)),
                 EnableTransactionScopeEnlistment = true,
                 // A job whose worker died (kill -9) becomes visible to other workers after this; the
-                // heartbeat of a live worker keeps extending it while the job runs.
+                // heartbeat of a live worker keeps extending it while the job runs, so it can be short:
+                // an OTP held up by a crash must still arrive well within its 5 minutes.
                 UseSlidingInvisibilityTimeout = true,
-                InvisibilityTimeout = TimeSpan.FromMinutes(2),
+                InvisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("Hangfire:InvisibilityTimeoutSeconds", 30)),
             }));
         // Hangfire.AspNetCore also points the process-wide JobActivator at the latest host's container;
         // a DI-registered activator (taken first) keeps each host's jobs in its own container.

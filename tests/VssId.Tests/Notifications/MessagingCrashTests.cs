@@ -30,6 +30,35 @@ public sealed class MessagingCrashTests
             new SmsRequest(id, phone, MessageTemplates.AccountLocked, new Dictionary<string, string> { ["minutes"] = "15" }), default));
     }
 
+    // Issue 13 item 6: a message whose job is gone (its worker killed after fetching it, or the job failed
+    // outside its own try) is not left Pending for ever: the minutely sweep sends it, still exactly once.
+    [Fact]
+    public async Task A_message_whose_job_was_lost_is_swept_up_and_sent_exactly_once()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync();
+        var id = Guid.NewGuid();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using (var api = new VssIdApp(database, new VssIdAppOptions { Roles = "api", Services = s => s.AddSingleton<TimeProvider>(clock) }))
+        {
+            await Accept(api, id, "0352153202");
+            // The job disappears: nothing will ever run it.
+            Assert.Equal(1, await NotificationsDb.Count(database, "WITH gone AS (DELETE FROM hangfire.jobqueue RETURNING 1) SELECT count(*) FROM gone"));
+            await using var scope = api.Services.CreateAsyncScope();
+            var sweep = scope.ServiceProvider.GetRequiredService<VssId.Modules.Notifications.Messaging.SweepUnsentMessagesJob>();
+            Assert.Equal(0, await sweep.Run(default)); // not overdue yet: a healthy job may still be on its way
+            clock.Advance(VssId.Modules.Notifications.Messaging.SweepUnsentMessagesJob.Grace + TimeSpan.FromSeconds(1));
+            Assert.Equal(1, await sweep.Run(default));
+        }
+        Assert.Equal(0, await OutboxRows(database, id));
+
+        await using var worker = new VssIdApp(database, new VssIdAppOptions { Roles = "worker" });
+        _ = worker.Server;
+        await NotificationsDb.WaitForStatus(worker, id, "Sent");
+        Assert.Equal(1, await OutboxRows(database, id));
+        await using var after = worker.Services.CreateAsyncScope();
+        Assert.Equal(0, await after.ServiceProvider.GetRequiredService<VssId.Modules.Notifications.Messaging.SweepUnsentMessagesJob>().Run(default));
+    }
+
     [Fact]
     public async Task A_host_stopped_between_enqueue_and_send_sends_after_restart_exactly_once()
     {

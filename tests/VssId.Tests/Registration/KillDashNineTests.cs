@@ -137,7 +137,7 @@ public sealed class KillDashNineTests
             var number = application.GetProperty("applicationNumber").GetString()!;
             await Eventually.True(async () => await NotificationsDb.Count(database,
                 "SELECT count(*) FROM notifications.outbox WHERE to_address = $1 AND body LIKE '%' || $2 || '%'", phone, number) >= 1,
-                TimeSpan.FromSeconds(60), $"the receipt of {number} is sent after the restart");
+                TimeSpan.FromSeconds(120), $"the receipt of {number} is sent after the restart"); // a job its killed worker had fetched waits out the invisibility timeout (30 s) or the sweep
             Assert.Equal(1, await NotificationsDb.Count(database,
                 "SELECT count(*) FROM notifications.outbox WHERE to_address = $1 AND body LIKE '%' || $2 || '%'", phone, number));
         }

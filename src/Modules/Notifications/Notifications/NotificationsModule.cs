@@ -1,4 +1,6 @@
+using Hangfire;
 using Marten;
+using VssId.BuildingBlocks.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -35,6 +37,7 @@ public sealed class NotificationsModule : IModule
         services.AddSingleton<DocumentToken>();
         services.AddTransient<SendMessageJob>();
         services.AddTransient<RenderDeclarationFormJob>();
+        services.AddRecurringJob<SweepUnsentMessagesJob>("notifications.sweep-unsent-messages", job => job.Run(CancellationToken.None), Cron.Minutely());
 
         services.AddSingleton<OutboxProvider>();
         switch (configuration["Messaging:Sms:Provider"])

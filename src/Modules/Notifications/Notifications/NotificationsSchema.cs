@@ -32,8 +32,11 @@ internal static class NotificationsSchema
         messages.AddColumn("last_error", "text");
         messages.AddColumn("created_at", "timestamptz").NotNull();
         messages.AddColumn("sent_at", "timestamptz");
+        // When the scheduled retry of a Retrying message is due: the sweeper's proof that it was lost.
+        messages.AddColumn("next_attempt_at", "timestamptz");
         messages.Indexes.Add(new IndexDefinition("ix_messages_to_created") { Columns = ["to_address", "created_at"] });
         messages.Indexes.Add(new IndexDefinition("ix_messages_channel_created") { Columns = ["channel", "created_at"] });
+        messages.Indexes.Add(new IndexDefinition("ix_messages_unsent") { Columns = ["created_at"], Predicate = "status IN ('Pending', 'Retrying')" });
 
         // What the development "outbox" provider delivered: exactly once, by primary key.
         var outbox = new Table($"{Schema}.outbox");

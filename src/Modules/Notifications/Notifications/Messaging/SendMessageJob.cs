@@ -51,7 +51,7 @@ public sealed class SendMessageJob(
                     ? (IMessageProvider)services.GetRequiredService<ISmsProvider>()
                     : services.GetRequiredService<IEmailProvider>();
                 await provider.Deliver(outgoing, connection, cancellationToken);
-                await Record(connection, messageId, "Sent", attempt, null, message.Sensitive, Gsm7Segments(outgoing), cancellationToken);
+                await Record(connection, messageId, "Sent", attempt, null, message.Sensitive, Gsm7Segments(outgoing), null, cancellationToken);
                 logger.LogInformation("Sent {Channel} {MessageId} ({Template}) to {To} on try {Attempt}",
                     message.Channel, messageId, message.Template, Mask.Recipient(message.To), attempt);
             }
@@ -67,7 +67,9 @@ public sealed class SendMessageJob(
                 var final = attempt >= options.Value.MaxAttempts;
                 // Only the exception's type and message: provider errors never carry the body.
                 var error = $"{ex.GetType().Name}: {ex.Message}";
-                await Record(connection, messageId, final ? "Failed" : "Retrying", attempt, error[..Math.Min(error.Length, 500)], false, null, cancellationToken);
+                var delay = options.Value.RetryDelay(attempt);
+                await Record(connection, messageId, final ? "Failed" : "Retrying", attempt, error[..Math.Min(error.Length, 500)], false, null,
+                    final ? null : time.GetUtcNow() + delay, cancellationToken);
                 await connection.CloseAsync();
                 if (final)
                 {
@@ -75,7 +77,6 @@ public sealed class SendMessageJob(
                 }
                 else
                 {
-                    var delay = options.Value.RetryDelay(attempt);
                     jobs.Schedule<SendMessageJob>(job => job.Run(messageId, CancellationToken.None), delay);
                     logger.LogWarning("Try {Attempt} of {Channel} {MessageId} failed ({Error}); next in {Delay}", attempt, message.Channel, messageId, error, delay);
                 }
@@ -132,14 +133,15 @@ public sealed class SendMessageJob(
     private static int? Gsm7Segments(OutgoingMessage message) => message.Channel == Channels.Sms ? Gsm7.Segments(message.Body) : null;
 
     private async Task Record(NpgsqlConnection connection, Guid id, string status, int attempts, string? error, bool erase, int? segments,
-        CancellationToken cancellationToken)
+        DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
     {
         await using var update = new NpgsqlCommand("""
             UPDATE notifications.messages
             SET status = $2, attempts = $3, last_error = $4,
                 sent_at = CASE WHEN $2 = 'Sent' THEN $5 ELSE sent_at END,
                 segments = COALESCE($6, segments),
-                body_protected = CASE WHEN $7 THEN NULL ELSE body_protected END
+                body_protected = CASE WHEN $7 THEN NULL ELSE body_protected END,
+                next_attempt_at = $8
             WHERE id = $1
             """, connection)
         {
@@ -147,7 +149,7 @@ public sealed class SendMessageJob(
             {
                 new() { Value = id }, new() { Value = status }, new() { Value = attempts }, new() { Value = (object?)error ?? DBNull.Value },
                 new() { Value = time.GetUtcNow() }, new() { Value = (object?)segments ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer },
-                new() { Value = erase },
+                new() { Value = erase }, new() { Value = (object?)nextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
             },
         };
         await update.ExecuteNonQueryAsync(cancellationToken);
