@@ -49,15 +49,28 @@ public sealed partial class OneTimeCodeTests(OneTimeCodeFixture fixture) : IClas
     private async Task<string> CodeIn(Guid messageId)
     {
         string? body = null;
-        await Eventually.True(async () =>
+        try
         {
-            await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-            await connection.OpenAsync();
-            await using var select = new NpgsqlCommand("SELECT body FROM notifications.outbox WHERE id = $1", connection) { Parameters = { new() { Value = messageId } } };
-            body = await select.ExecuteScalarAsync() as string;
-            return body is not null;
-            // A send that fails (a busy 2-core CI machine) is retried after 10 s, then 60 s: wait for the second retry.
-        }, within: TimeSpan.FromSeconds(90), because: "the OTP SMS is sent");
+            await Eventually.True(async () =>
+            {
+                await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+                await connection.OpenAsync();
+                await using var select = new NpgsqlCommand("SELECT body FROM notifications.outbox WHERE id = $1", connection) { Parameters = { new() { Value = messageId } } };
+                body = await select.ExecuteScalarAsync() as string;
+                return body is not null;
+                // A send that fails (a busy 2-core CI machine) is retried after 10 s, then 60 s: wait for the second retry.
+            }, within: TimeSpan.FromSeconds(90), because: "the OTP SMS is sent");
+        }
+        catch (Xunit.Sdk.FailException failure)
+        {
+            // Say where the message got stuck, so a rare failure can be diagnosed from the CI log alone.
+            var delivery = await NotificationsDb.Delivery(fixture.App, messageId);
+            var jobs = await NotificationsDb.Count(fixture.ConnectionString,
+                "SELECT count(*) FROM hangfire.job WHERE arguments LIKE '%' || $1 || '%'", messageId.ToString());
+            var states = string.Join(", ", fixture.Logs.Lines.Where(l => l.Contains(messageId.ToString(), StringComparison.Ordinal)
+                || l.Contains("Hangfire", StringComparison.Ordinal) && l.Contains("fail", StringComparison.OrdinalIgnoreCase)).TakeLast(10));
+            throw new Xunit.Sdk.XunitException($"{failure.Message}\nmessage row: {delivery}\nhangfire jobs naming it: {jobs}\nlogs: {states}");
+        }
         return SixDigits().Match(body!).Value;
     }
 
