@@ -56,6 +56,7 @@ services.AddRateLimiter(o =>
         await ProblemWriter.WriteAsync(context.HttpContext, CommonProblems.TooManyRequests, retryAfter: retryAfter);
     };
 });
+services.AddVssIdForwardedHeaders(builder.Configuration);
 services.AddSingleton<ServerKeys>();
 services.AddVssIdDataProtection();
 services.AddVssIdMarten(builder.Configuration, roles);
@@ -93,6 +94,8 @@ if (roles.Api)
 
 var app = builder.Build();
 
+// First: everything after it (rate limits, idempotency scopes, logs) sees the client's address.
+app.UseVssIdForwardedHeaders();
 app.UseExceptionHandler();
 app.UseRateLimiter();
 app.UseMiddleware<VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware>();
