@@ -111,7 +111,8 @@ public sealed class ContractTests(VssIdFixture fixture) : IClassFixture<VssIdFix
         var phone = RegistrationClient.NewPhone();
         for (var i = 0; i < 3; i++)
         {
-            await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+            var (id, token) = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+            await api.VerifyPhone(id, token, phone);
         }
         var refused = await api.Http.PostAsJsonAsync(new Uri("/api/v1/registrations", UriKind.Relative), RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
         await refused.AssertProblem(HttpStatusCode.TooManyRequests, "registration.too_many_drafts");

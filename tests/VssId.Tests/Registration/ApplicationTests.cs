@@ -77,6 +77,7 @@ public sealed class ApplicationTests
     public void An_editable_application_expires_only_after_30_days_without_activity()
     {
         var application = Started();
+        application = application.Apply(application.VerifyPhone(Now));
         Assert.Null(application.Expire(Now + TimeSpan.FromDays(29)));
         var expired = application.Expire(Now + TimeSpan.FromDays(31));
         Assert.NotNull(expired);
@@ -85,6 +86,17 @@ public sealed class ApplicationTests
         var submitted = Ready();
         submitted = submitted.Apply(submitted.Submit("00123", "n", false, Now, "a", "Hà Nội"));
         Assert.Null(submitted.Expire(Now + TimeSpan.FromDays(31)));
+    }
+
+    [Fact]
+    public void A_draft_that_never_verified_its_phone_expires_24_hours_after_its_start_however_often_edited()
+    {
+        var application = Started();
+        application = application.Apply(application.ReplaceDeclaration(Declared, Now + TimeSpan.FromHours(20)));
+        Assert.Null(application.Expire(Now + TimeSpan.FromHours(23)));
+        Assert.NotNull(application.Expire(Now + TimeSpan.FromHours(25)));
+        var verified = application.Apply(application.VerifyPhone(Now + TimeSpan.FromHours(21)));
+        Assert.Null(verified.Expire(Now + TimeSpan.FromHours(25)));
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class RegistrationLimitsTests
     }
 
     [Fact]
-    public async Task Drafts_expire_after_30_days_without_activity_and_free_the_phone()
+    public async Task Drafts_expire_after_30_days_without_activity_unverified_ones_after_24_hours_and_free_the_phone()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions
@@ -70,9 +70,17 @@ public sealed class RegistrationLimitsTests
         var api = new RegistrationClient(app.CreateClient());
         var phone = RegistrationClient.NewPhone();
         var old = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+        await api.VerifyPhone(old.Id, old.Token, phone);
         clock.Advance(TimeSpan.FromDays(29));
         var recent = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
-        clock.Advance(TimeSpan.FromDays(2));
+        await api.VerifyPhone(recent.Id, recent.Token, phone);
+        var unverifiedCode = RegistrationClient.NewCode();
+        var unverified = await api.Start(RegistrationClient.Declaration(unverifiedCode, phone));
+        clock.Advance(TimeSpan.FromDays(1));
+        // An edit is activity, but it does not keep an unverified draft alive past its 24 hours.
+        Assert.Equal(HttpStatusCode.OK, (await api.Send(HttpMethod.Put, $"/api/v1/registrations/{unverified.Id}", unverified.Token,
+            JsonContent.Create(RegistrationClient.Declaration(unverifiedCode, phone, fullName: "Trần Thị Bình")))).StatusCode);
+        clock.Advance(TimeSpan.FromDays(1));
 
         async Task Expire()
         {
@@ -82,9 +90,16 @@ public sealed class RegistrationLimitsTests
         await Expire();
         await Expire(); // idempotent
         await (await api.Send(HttpMethod.Get, $"/api/v1/registrations/{old.Id}", old.Token)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        await (await api.Send(HttpMethod.Get, $"/api/v1/registrations/{unverified.Id}", unverified.Token)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
         Assert.Equal(HttpStatusCode.OK, (await api.Send(HttpMethod.Get, $"/api/v1/registrations/{recent.Id}", recent.Token)).StatusCode);
-        // The expired draft no longer counts against the phone's three.
-        await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
-        await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+        // The expired draft no longer counts against the phone's three verified drafts.
+        for (var i = 0; i < 2; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1)); // the outbox lists newest first by this clock: keep each OTP distinguishable
+            var draft = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+            await api.VerifyPhone(draft.Id, draft.Token, phone);
+        }
+        await (await api.Http.PostAsJsonAsync(new Uri("/api/v1/registrations", UriKind.Relative), RegistrationClient.Declaration(RegistrationClient.NewCode(), phone)))
+            .AssertProblem(HttpStatusCode.TooManyRequests, "registration.too_many_drafts");
     }
 }

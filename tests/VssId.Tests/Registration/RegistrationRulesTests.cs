@@ -55,15 +55,50 @@ public sealed class RegistrationRulesTests(VssIdFixture fixture) : IClassFixture
     public async Task A_phone_holds_at_most_three_open_drafts_and_withdrawing_frees_a_slot()
     {
         var phone = RegistrationClient.NewPhone();
-        var first = await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
-        await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
-        await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+        var drafts = new List<(Guid Id, string Token)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var draft = await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+            await _api.VerifyPhone(draft.Id, draft.Token, phone);
+            drafts.Add(draft);
+        }
+        var first = drafts[0];
         var fourth = await _api.Http.PostAsJsonAsync(new Uri("/api/v1/registrations", UriKind.Relative), RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
         await fourth.AssertProblem(HttpStatusCode.TooManyRequests, "registration.too_many_drafts");
 
         Assert.Equal(HttpStatusCode.NoContent, (await _api.Send(HttpMethod.Delete, $"/api/v1/registrations/{first.Id}", first.Token)).StatusCode);
         await (await _api.Send(HttpMethod.Get, $"/api/v1/registrations/{first.Id}", first.Token)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
         await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+    }
+
+    // Issue 13 item 2, acceptance F2: drafts naming someone else's phone, never verified, block nobody.
+    [Fact]
+    public async Task Three_unverified_drafts_naming_a_phone_do_not_stop_its_owner()
+    {
+        var phone = RegistrationClient.NewPhone();
+        for (var i = 0; i < 3; i++)
+        {
+            var stranger = await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+            // Editing keeps nothing alive and changes nothing: still unverified.
+            Assert.Equal(HttpStatusCode.OK, (await _api.Send(HttpMethod.Put, $"/api/v1/registrations/{stranger.Id}", stranger.Token,
+                JsonContent.Create(RegistrationClient.Declaration((await (await _api.Send(HttpMethod.Get, $"/api/v1/registrations/{stranger.Id}", stranger.Token))
+                    .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("bhxhCode").GetString()!, phone)))).StatusCode);
+        }
+        var (id, token) = await _api.Ready(RegistrationClient.NewCode(), phone);
+        Assert.Equal(HttpStatusCode.Accepted, (await _api.Submit(id, token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_fourth_draft_cannot_verify_a_phone_that_three_open_drafts_verified()
+    {
+        var phone = RegistrationClient.NewPhone();
+        var waiting = await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+        for (var i = 0; i < 3; i++)
+        {
+            var draft = await _api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+            await _api.VerifyPhone(draft.Id, draft.Token, phone);
+        }
+        await (await _api.ConfirmPhone(waiting.Id, waiting.Token, phone)).AssertProblem(HttpStatusCode.TooManyRequests, "registration.too_many_drafts");
     }
 
     [Fact]

@@ -14,8 +14,8 @@ public static class RegistrationProblems
             "This social-insurance code already has a VssID account. If you forgot the password, recover it with \"Forgot password\"."));
 
     public static readonly ProblemType TooManyDrafts = new("registration.too_many_drafts", 429,
-        new("Số điện thoại này đã có 3 hồ sơ nháp đang mở. Hãy hoàn tất hoặc rút bớt hồ sơ.",
-            "This phone already has 3 open drafts. Finish or withdraw one first."));
+        new("Số điện thoại này đã xác thực cho 3 hồ sơ nháp đang mở. Hãy hoàn tất hoặc rút bớt hồ sơ.",
+            "This phone is already verified for 3 open drafts. Finish or withdraw one first."));
 
     public static readonly ProblemType BhxhCodeImmutable = new("registration.bhxh_code_immutable", 409,
         new("Không thể đổi mã số BHXH của hồ sơ; hãy tạo hồ sơ mới.", "The social-insurance code of an application cannot change; start a new one."));

@@ -53,6 +53,12 @@ public sealed record Application
     /// <summary>An application nobody touched for this long expires (Draft and NeedsInformation only).</summary>
     public static readonly TimeSpan Inactivity = TimeSpan.FromDays(30);
 
+    /// <summary>How many open drafts that verified it one phone may hold.</summary>
+    public const int MaxVerifiedDraftsPerPhone = 3;
+
+    /// <summary>A draft whose phone was never verified expires this long after its start, edited or not.</summary>
+    public static readonly TimeSpan UnverifiedLifetime = TimeSpan.FromHours(24);
+
     /// <summary>
     /// How many events the application has: its stream version and ETag. Counted here rather than
     /// named "Version", which Marten would map onto its own stream-version handling of aggregates.
@@ -142,9 +148,14 @@ public sealed record Application
             DocumentKinds.Required.Select(k => Documents[k]).ToArray(), addressLine, provinceName);
     }
 
-    /// <summary>Expires an editable application inactive since <see cref="Inactivity"/>; null when it is still alive.</summary>
+    /// <summary>
+    /// Expires an editable application inactive for <see cref="Inactivity"/>, or a draft whose phone was
+    /// never verified <see cref="UnverifiedLifetime"/> after its start; null when it is still alive.
+    /// </summary>
     public ApplicationExpired? Expire(DateTimeOffset now) =>
-        IsEditable && LastActivityAt < now - Inactivity ? new ApplicationExpired(now) : null;
+        IsEditable && (LastActivityAt < now - Inactivity || (Status == ApplicationStatus.Draft && !PhoneVerified && StartedAt < now - UnverifiedLifetime))
+            ? new ApplicationExpired(now)
+            : null;
 
     /// <summary>
     /// A fresh access token for an applicant who lost theirs (resume): only for an open application whose

@@ -20,6 +20,12 @@ public sealed partial class ApplicationIndex : EventProjection
     public const string TableName = "registration.application_index";
     public const string OpenSubmissionIndex = "ux_application_index_open_submission";
 
+    /// <summary>A draft whose current phone was never confirmed: it counts toward nobody's limit.</summary>
+    public const string UnverifiedDraft = "status = 'Draft' AND verified_phone IS DISTINCT FROM phone";
+
+    /// <summary>A draft whose current phone was confirmed by OTP: a phone holds at most 3.</summary>
+    public const string VerifiedDraft = "status = 'Draft' AND verified_phone = phone";
+
     public static Table Table()
     {
         var table = new Table(TableName);
@@ -37,10 +43,14 @@ public sealed partial class ApplicationIndex : EventProjection
         table.AddColumn("application_number", "text");
         table.AddColumn("submitted_at", "timestamp with time zone");
         table.AddColumn("last_activity_at", "timestamp with time zone").NotNull();
+        // An unverified draft lives 24 hours from its start, however often it is edited (issue 13: a PUT
+        // must not keep a stranger's phone blocked).
+        table.AddColumn("started_at", "timestamp with time zone");
         // Drafts per phone, and every lookup by code (they all name the phone too).
         table.Indexes.Add(new IndexDefinition("ix_application_index_phone") { Columns = ["phone"] });
         table.Indexes.Add(new IndexDefinition(OpenSubmissionIndex) { Columns = ["bhxh_code"], IsUnique = true, Predicate = "open_submission" });
         table.Indexes.Add(new IndexDefinition("ix_application_index_expiry") { Columns = ["last_activity_at"], Predicate = "editable" });
+        table.Indexes.Add(new IndexDefinition("ix_application_index_unverified") { Columns = ["started_at"], Predicate = UnverifiedDraft });
         return table;
     }
 
@@ -49,9 +59,9 @@ public sealed partial class ApplicationIndex : EventProjection
 
     public void Project(IEvent<ApplicationStarted> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"""
-            INSERT INTO {TableName} (id, bhxh_code, phone, status, open_submission, editable, last_activity_at)
-            VALUES (?, ?, ?, '{ApplicationStatus.Draft}', false, true, ?)
-            """, e.StreamId, e.Data.Declaration.BhxhCode, e.Data.Declaration.Phone, e.Data.At);
+            INSERT INTO {TableName} (id, bhxh_code, phone, status, open_submission, editable, last_activity_at, started_at)
+            VALUES (?, ?, ?, '{ApplicationStatus.Draft}', false, true, ?, ?)
+            """, e.StreamId, e.Data.Declaration.BhxhCode, e.Data.Declaration.Phone, e.Data.At, e.Data.At);
 
     public void Project(IEvent<DeclarationReplaced> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"UPDATE {TableName} SET phone = ?, last_activity_at = ? WHERE id = ?", e.Data.Declaration.Phone, e.Data.At, e.StreamId);
@@ -79,6 +89,15 @@ public sealed partial class ApplicationIndex : EventProjection
         ops.QueueSqlCommand($"UPDATE {TableName} SET status = ?, open_submission = false, editable = false, last_activity_at = ? WHERE id = ?",
             status, at, id);
 
+    /// <summary>How many open drafts have verified <paramref name="phone"/>, leaving out <paramref name="except"/>.</summary>
+    public static async Task<long> VerifiedDraftsOf(NpgsqlDataSource database, string phone, Guid except, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT count(*) FROM {TableName} WHERE phone = $1 AND {VerifiedDraft} AND id <> $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = phone });
+        command.Parameters.Add(new NpgsqlParameter { Value = except });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public sealed record Entry(Guid Id, string Status, bool PhoneVerified, string? OfficeCode, string? ApplicationNumber,
         DateTimeOffset? SubmittedAt, DateTimeOffset LastActivityAt);
 
@@ -102,11 +121,20 @@ public sealed partial class ApplicationIndex : EventProjection
         return entries;
     }
 
-    /// <summary>Applications the applicant can still act on but has left alone since <paramref name="cutoff"/>.</summary>
-    public static async Task<IReadOnlyList<Guid>> InactiveSince(NpgsqlDataSource database, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applications that may have expired: editable and left alone since <paramref name="inactiveCutoff"/>, or
+    /// drafts never verified and started before <paramref name="unverifiedCutoff"/> (the aggregate decides).
+    /// </summary>
+    public static async Task<IReadOnlyList<Guid>> ExpiryCandidates(NpgsqlDataSource database, DateTimeOffset inactiveCutoff, DateTimeOffset unverifiedCutoff,
+        int limit, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand($"SELECT id FROM {TableName} WHERE editable AND last_activity_at < $1 ORDER BY last_activity_at LIMIT $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = cutoff });
+        await using var command = database.CreateCommand($"""
+            (SELECT id FROM {TableName} WHERE editable AND last_activity_at < $1 ORDER BY last_activity_at LIMIT $3)
+            UNION
+            (SELECT id FROM {TableName} WHERE {UnverifiedDraft} AND started_at < $2 ORDER BY started_at LIMIT $3)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = inactiveCutoff });
+        command.Parameters.Add(new NpgsqlParameter { Value = unverifiedCutoff });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var ids = new List<Guid>();

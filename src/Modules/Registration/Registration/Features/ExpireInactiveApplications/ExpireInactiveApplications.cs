@@ -12,7 +12,8 @@ public sealed record ExpireInactiveApplications(int BatchSize = 1000) : ICommand
 
 /// <summary>
 /// Drafts (and applications waiting for information) expire after 30 days without activity, freeing
-/// the phone's draft slot and, for one that was submitted, the mã số BHXH. Idempotent: the aggregate
+/// the phone's draft slot and, for one that was submitted, the mã số BHXH; a draft that never verified
+/// its phone expires 24 hours after its start. Idempotent: the aggregate
 /// decides on its own stream, so an application edited since the index was read, or already expired,
 /// is left alone, and Marten refuses the append if another write lands in between.
 /// </summary>
@@ -23,7 +24,8 @@ public sealed class ExpireInactiveApplicationsHandler(IDocumentSession session, 
     {
         var now = time.GetUtcNow();
         var expired = 0;
-        foreach (var id in await ApplicationIndex.InactiveSince(database, now - Application.Inactivity, command.BatchSize, cancellationToken))
+        foreach (var id in await ApplicationIndex.ExpiryCandidates(database, now - Application.Inactivity, now - Application.UnverifiedLifetime,
+                     command.BatchSize, cancellationToken))
         {
             var stream = await session.Events.FetchForWriting<Application>(id, cancellationToken);
             if (stream.Aggregate?.Expire(now) is { } decision)

@@ -21,13 +21,13 @@ public sealed record StartApplication(DeclarationRequest Request) : ICommand<Sta
 /// <summary>
 /// Starts a draft. Drafts for one mã số BHXH do not block each other (anyone can read a code off a
 /// BHYT card; blocking would let them lock its owner out): only a submitted application does, or an
-/// account for the code (its owner recovers the password instead). A phone holds at most 3 open drafts.
+/// account for the code (its owner recovers the password instead). A phone holds at most 3 open drafts
+/// that verified it; unverified drafts count toward nobody's limit (else three drafts naming a stranger's
+/// phone would lock its owner out) and expire after 24 hours.
 /// </summary>
 public sealed class StartApplicationHandler(IDocumentSession session, IAddressCatalog catalog, TimeProvider time)
     : ICommandHandler<StartApplication, StartApplicationResponse>
 {
-    public const int MaxDraftsPerPhone = 3;
-
     public async ValueTask<StartApplicationResponse> Handle(StartApplication command, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -41,7 +41,7 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
             INSERT INTO registration.start_guard (ok) SELECT false WHERE CASE
                 WHEN EXISTS (SELECT 1 FROM {AccountCodes.TableName} WHERE bhxh_code = ?) THEN registration.refuse('{RegistrationModule.StartChecks.AccountExists}')
                 WHEN EXISTS (SELECT 1 FROM {ApplicationIndex.TableName} WHERE bhxh_code = ? AND open_submission) THEN registration.refuse('{RegistrationModule.StartChecks.ApplicationOpen}')
-                WHEN (SELECT count(*) FROM {ApplicationIndex.TableName} WHERE phone = ? AND status = '{ApplicationStatus.Draft}') >= {MaxDraftsPerPhone} THEN registration.refuse('{RegistrationModule.StartChecks.TooManyDrafts}')
+                WHEN (SELECT count(*) FROM {ApplicationIndex.TableName} WHERE phone = ? AND {ApplicationIndex.VerifiedDraft}) >= {Application.MaxVerifiedDraftsPerPhone} THEN registration.refuse('{RegistrationModule.StartChecks.TooManyDrafts}')
                 ELSE false END
             """, declaration.BhxhCode, declaration.BhxhCode, declaration.Phone);
         session.Events.StartStream<Application>(id, new ApplicationStarted(id, declaration, hash, now));
@@ -80,7 +80,7 @@ internal sealed class StartApplicationEndpoint : IEndpoint
             .WithDescription("Trả về `id` và `accessToken` (chỉ hiển thị một lần): dùng `Authorization: Bearer {accessToken}` cho mọi thao tác trên hồ sơ này. "
                 + "Địa chỉ theo danh mục `2025` (mặc định) hoặc `legacy`. Số điện thoại chấp nhận `+84…`, `84…`, `0…`, khoảng trắng và dấu chấm. "
                 + "409 `registration.account_exists`: mã số BHXH đã có tài khoản (dùng \"Quên mật khẩu\"); 409 `registration.application_open`: đã có hồ sơ đang xử lý; "
-                + "429 `registration.too_many_drafts`: số điện thoại đã có 3 hồ sơ nháp.")
+                + "429 `registration.too_many_drafts`: số điện thoại đã được xác thực cho 3 hồ sơ nháp đang mở (nháp chưa xác thực không tính và hết hạn sau 24 giờ).")
             .Accepts<DeclarationRequest>("application/json")
             .Produces<StartApplicationResponse>(StatusCodes.Status201Created)
             .ProducesProblems(CommonProblems.Validation, RegistrationProblems.AccountExists, RegistrationProblems.ApplicationOpen, RegistrationProblems.TooManyDrafts)

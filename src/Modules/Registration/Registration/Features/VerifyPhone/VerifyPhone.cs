@@ -9,6 +9,7 @@ using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Notifications.Contracts;
 using VssId.Modules.Registration.Domain;
+using VssId.Modules.Registration.ReadModels;
 
 namespace VssId.Modules.Registration.Features.VerifyPhone;
 
@@ -43,7 +44,12 @@ public sealed class SendPhoneCodeHandler(IQuerySession session, IOneTimeCodes co
     }
 }
 
-public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCodes codes, TimeProvider time) : ICommandHandler<ConfirmPhoneCode>
+/// <summary>
+/// Confirms the OTP. A phone holds at most 3 open drafts that verified it: the 4th draft to verify the same
+/// phone is refused, as a 4th start would be (unverified drafts count toward nobody's limit).
+/// </summary>
+public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCodes codes, Npgsql.NpgsqlDataSource database, TimeProvider time)
+    : ICommandHandler<ConfirmPhoneCode>
 {
     public async ValueTask<Mediator.Unit> Handle(ConfirmPhoneCode command, CancellationToken cancellationToken)
     {
@@ -59,6 +65,11 @@ public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCo
         if (!application.IsEditable)
         {
             throw new ProblemException(RegistrationProblems.NotEditable);
+        }
+        if (application.Status == ApplicationStatus.Draft
+            && await ApplicationIndex.VerifiedDraftsOf(database, application.Declaration.Phone, application.Id, cancellationToken) >= Application.MaxVerifiedDraftsPerPhone)
+        {
+            throw new ProblemException(RegistrationProblems.TooManyDrafts);
         }
         OneTimeCodeOutcome.EnsureValid(await codes.Verify(SendPhoneCodeHandler.Purpose, SendPhoneCodeHandler.Target(application), code, cancellationToken));
         stream.AppendOne(application.VerifyPhone(time.GetUtcNow()));
@@ -97,7 +108,7 @@ internal sealed class VerifyPhoneEndpoints : IEndpoint
             .Accepts<ConfirmPhoneCodeRequest>("application/json")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblems([CommonProblems.Validation, .. OneTimeCodeOutcome.Problems, CommonProblems.NotFound, RegistrationProblems.NotEditable,
-                CommonProblems.Conflict])
+                CommonProblems.Conflict, RegistrationProblems.TooManyDrafts])
             .WithRequestExample(new ConfirmPhoneCodeRequest("482913"));
     }
 }
