@@ -47,8 +47,11 @@ services.AddSingleton(sp =>
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton<IFileStore, FileSystemFileStore>();
 // Policies come from the modules; a refusal is a 429 problem with Retry-After.
+var rateLimitsOn = builder.Configuration.GetValue("RateLimiting:Enabled", true);
+var publicPerMinute = builder.Configuration.GetValue("RateLimiting:PublicPerMinute", 60);
 services.AddRateLimiter(o =>
 {
+    o.AddPolicy(VssId.BuildingBlocks.Http.RateLimits.PublicPerAddress, http => VssId.BuildingBlocks.Http.RateLimits.PerAddress(http, rateLimitsOn, publicPerMinute));
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
     o.OnRejected = async (context, ct) =>
     {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.IntegrationEvents;
 using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
@@ -43,8 +44,8 @@ public sealed class RegistrationModule : IModule
         var lookupPerMinute = configuration.GetValue("RateLimiting:LookupPerMinute", 10);
         services.Configure<RateLimiterOptions>(o =>
         {
-            o.AddPolicy(StartRateLimit, http => Partition(http, enabled, startPerMinute));
-            o.AddPolicy(LookupRateLimit, http => Partition(http, enabled, lookupPerMinute));
+            o.AddPolicy(StartRateLimit, http => RateLimits.PerAddress(http, enabled, startPerMinute));
+            o.AddPolicy(LookupRateLimit, http => RateLimits.PerAddress(http, enabled, lookupPerMinute));
         });
     }
 
@@ -91,10 +92,4 @@ public sealed class RegistrationModule : IModule
         public const string AccountExists = "VS410";
         public const string TooManyDrafts = "VS429";
     }
-
-    private static RateLimitPartition<string> Partition(HttpContext http, bool enabled, int perMinute) =>
-        enabled
-            ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
-            : RateLimitPartition.GetNoLimiter("off");
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Notifications.Documents;
@@ -61,6 +62,7 @@ internal sealed class VerifyDocumentEndpoint : IEndpoint
                 TypedResults.Ok(await sender.Send(new VerifyDocument(token, Language.FromAcceptLanguage(request.Headers.AcceptLanguage)), ct)))
             .WithTags(NotificationsModule.Tag)
             .WithName("VerifyDocument")
+            .RequireRateLimiting(RateLimits.PublicPerAddress)
             .WithSummary("Kiểm tra tính xác thực của Mẫu 01 · Verify a Mẫu 01 form")
             .WithDescription("Mã `token` lấy từ mã QR in trên tờ khai. Luôn trả 200: `authentic: false` cho mọi mã giả, cắt cụt hoặc không tồn tại. "
                 + "Always 200: `authentic: false` for any forged, truncated or unknown token.")

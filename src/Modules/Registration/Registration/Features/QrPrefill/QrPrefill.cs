@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 
@@ -131,6 +132,7 @@ internal sealed class QrPrefillEndpoints : IEndpoint
     {
         group.MapPost("/qr/cccd", async (QrRequest request, ISender sender, CancellationToken ct) => TypedResults.Ok(await sender.Send(new PrefillFromCccdQr(request.Payload), ct)))
             .WithName("PrefillFromCccdQr")
+            .RequireRateLimiting(RateLimits.PublicPerAddress)
             .WithDescription("Mã QR mặt sau CCCD gắn chip: 7 trường (hoặc 6, không có số CMND cũ) cách nhau bởi `|`. Địa chỉ trả về dạng văn bản để người dùng tự chọn mã danh mục. "
                 + "The chip CCCD's QR: 7 (or 6) `|`-separated fields; the address comes back as text for the user to code against the catalog.")
             .WithSummary("Điền sẵn từ mã QR trên CCCD · Prefill from a CCCD QR code")
@@ -143,6 +145,7 @@ internal sealed class QrPrefillEndpoints : IEndpoint
 
         group.MapPost("/qr/bhyt", async (QrRequest request, ISender sender, CancellationToken ct) => TypedResults.Ok(await sender.Send(new PrefillFromBhytQr(request.Payload), ct)))
             .WithName("PrefillFromBhytQr")
+            .RequireRateLimiting(RateLimits.PublicPerAddress)
             .WithDescription("Mã QR thẻ BHYT: tên và địa chỉ mã hóa hex UTF-8, kết thúc bằng `$`. `bhxhCode` là null với thẻ cũ có mã không kết thúc bằng 10 chữ số. "
                 + "The BHYT card QR: hex-encoded UTF-8 names, ends with `$`; `bhxhCode` is null for an old card whose code does not end in 10 digits.")
             .WithSummary("Điền sẵn từ mã QR trên thẻ BHYT · Prefill from a BHYT card QR code")
