@@ -46,7 +46,8 @@ services.AddSingleton(sp =>
 
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton<IFileStore, FileSystemFileStore>();
-// Policies come from the modules; a refusal is a 429 problem with Retry-After.
+// The modules add their own policies; the platform's public per-address policy is here. A refusal is a
+// 429 problem with Retry-After.
 var rateLimitsOn = builder.Configuration.GetValue("RateLimiting:Enabled", true);
 var publicPerMinute = builder.Configuration.GetValue("RateLimiting:PublicPerMinute", 60);
 services.AddRateLimiter(o =>

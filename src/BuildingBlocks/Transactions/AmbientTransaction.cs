@@ -9,7 +9,11 @@ namespace VssId.BuildingBlocks.Transactions;
 /// </summary>
 public static class AmbientTransaction
 {
-    /// <summary>Read committed, flowing across awaits; <paramref name="option"/> RequiresNew for a job's own unit of work.</summary>
+    /// <summary>
+    /// Read committed, flowing across awaits; <paramref name="option"/> RequiresNew for a job's own unit of work.
+    /// The default timeout is .NET's (one minute) rather than none: a stuck write gives up instead of holding
+    /// a pooled connection and its row locks.
+    /// </summary>
     public static TransactionScope Begin(TransactionScopeOption option = TransactionScopeOption.Required, TimeSpan? timeout = null) =>
         new(option, new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = timeout ?? TransactionManager.DefaultTimeout },
             TransactionScopeAsyncFlowOption.Enabled);

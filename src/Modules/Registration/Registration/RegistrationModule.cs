@@ -1,12 +1,11 @@
-using System.Threading.RateLimiting;
 using Hangfire;
 using JasperFx.Events.Projections;
 using Marten;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.IntegrationEvents;
