@@ -98,10 +98,19 @@ if (roles.Api)
 
 var app = builder.Build();
 
+if (args is ["create-admin", var adminName, ..])
+{
+    return await AdminCommand.CreateAdmin(app, adminName);
+}
+
 // First: everything after it (rate limits, idempotency scopes, logs) sees the client's address.
 app.UseVssIdForwardedHeaders();
 app.UseExceptionHandler();
 app.UseRateLimiter();
+// OpenIddict answers its own endpoints (revocation, discovery, JWKS) here and hands the token request on;
+// bearer tokens are checked only where an endpoint names a policy.
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseMiddleware<VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware>();
 // Answers without a body (unknown route, wrong method) become problems too.
 app.UseStatusCodePages(async context =>
@@ -140,6 +149,7 @@ if (roles.Api)
 
 app.Logger.LogInformation("VssId Host starting as {Roles} in {Environment}", roles, app.Environment.EnvironmentName);
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -54,7 +54,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     public async Task InvokeAsync(HttpContext http)
     {
         var key = http.Request.Headers[Header].ToString();
-        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0)
+        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0 || http.GetEndpoint()?.Metadata.GetMetadata<NotIdempotent>() is not null)
         {
             await next(http);
             return;
@@ -175,3 +175,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
 
     private sealed record StoredResponse(int Status, string? ContentType, Dictionary<string, string> Headers, string Body);
 }
+
+/// <summary>
+/// Marks a POST that creates nothing a retry could duplicate (the OAuth token endpoint): an
+/// <c>Idempotency-Key</c> is ignored there, so no answer holding a token is ever stored for replay.
+/// </summary>
+public sealed record NotIdempotent;

@@ -9,6 +9,7 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Idempotency;
 using VssId.BuildingBlocks.OpenApi;
+using VssId.BuildingBlocks.Security;
 
 namespace VssId.Host.OpenApi;
 
@@ -21,6 +22,7 @@ namespace VssId.Host.OpenApi;
 internal sealed class ContractOperationFilter(IOptions<JsonOptions> json) : IOperationFilter
 {
     public const string BearerScheme = "Bearer";
+    public const string OAuthScheme = "OAuth2";
 
     private const string ExampleTraceId = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
@@ -44,9 +46,18 @@ internal sealed class ContractOperationFilter(IOptions<JsonOptions> json) : IOpe
     {
         var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
         var bearer = metadata.OfType<BearerTokenRequired>().Any();
-        operation.Security = bearer
+        var policy = metadata.OfType<AccessPolicy>().LastOrDefault();
+        operation.Security = policy is not null
+            // A JWT pasted as a bearer token, or one obtained through the OAuth flows: either satisfies it.
+            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] },
+               new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OAuthScheme, context.Document)] = [] }]
+            : bearer
             ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }]
             : []; // anonymous: says so, rather than leaving the reader to guess
+        if (policy is not null)
+        {
+            operation.Description = $"{operation.Description}\n\nQuyền · Access: `{policy.Name}`.".TrimStart('\n');
+        }
         DocumentParameters(operation, context, metadata);
         DocumentBodies(operation, metadata);
         DocumentProblems(operation, context, metadata, bearer);
@@ -135,6 +146,10 @@ internal sealed class ContractOperationFilter(IOptions<JsonOptions> json) : IOpe
         {
             problems.AddRange([CommonProblems.Malformed, CommonProblems.TooLarge, CommonProblems.UnsupportedMediaType]);
         }
+        if (metadata.OfType<AccessPolicy>().Any())
+        {
+            problems.Add(CommonProblems.Forbidden);
+        }
         if (bearer)
         {
             problems.Add(CommonProblems.Unauthorized);
@@ -143,7 +158,7 @@ internal sealed class ContractOperationFilter(IOptions<JsonOptions> json) : IOpe
         {
             problems.Add(CommonProblems.TooManyRequests);
         }
-        if (context.ApiDescription.HttpMethod == "POST")
+        if (context.ApiDescription.HttpMethod == "POST" && !metadata.OfType<NotIdempotent>().Any())
         {
             problems.AddRange([IdempotencyMiddleware.KeyInvalid, IdempotencyMiddleware.InProgress, IdempotencyMiddleware.KeyReused]);
             operation.Parameters ??= [];
@@ -205,6 +220,8 @@ internal sealed class ContractDocumentFilter : IDocumentFilter
         ["Danh mục · Reference data"] = "Danh mục địa giới hành chính (2025 và cũ), cơ quan BHXH, lý do từ chối. Address catalogs, offices, rejection reasons.",
         ["Đăng ký (người lớn) · Registration"] = "Hồ sơ đăng ký của người lớn từ nháp đến khi gửi; điền sẵn từ QR. Adult applications from draft to submission; QR prefill.",
         ["Tài liệu · Documents"] = "Kiểm tra mã QR của tờ khai Mẫu 01. Verifying the QR code of a Mẫu 01 form.",
+        ["Tài khoản · Credentials"] = "Đăng nhập OAuth 2.0, đổi và khôi phục mật khẩu, SmartOTP, tài khoản của tôi. OAuth 2.0 login, password change and recovery, SmartOTP, my account.",
+        ["Quản trị · Administration"] = "Cán bộ, ứng dụng tích hợp, nhật ký kiểm toán (vai trò admin). Staff users, API clients, audit trail (role admin).",
         ["Phát triển · Development"] = "Chỉ trong môi trường Development. Development only.",
     };
 

@@ -37,12 +37,34 @@ public static class SwaggerSetup
                 License = new OpenApiLicense { Name = "Proprietary — Bảo hiểm xã hội Việt Nam", Url = new Uri("https://baohiemxahoi.gov.vn") },
             });
             c.AddServer(new OpenApiServer { Url = server, Description = "VssId (`./run.sh` mặc định · the default of ./run.sh)" });
-            // Applicants paste the accessToken of their application here ("Authorize").
+            // Applicants paste the accessToken of their application here ("Authorize"); so can anyone holding a JWT.
             c.AddSecurityDefinition(ContractOperationFilter.BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "`accessToken` của hồ sơ (trả về khi tạo hồ sơ) · the application's access token",
+                BearerFormat = "JWT",
+                Description = "`accessToken` của hồ sơ (trả về khi tạo hồ sơ), hoặc access token JWT từ `/api/v1/auth/token` · "
+                    + "the application's access token, or a JWT access token from `/api/v1/auth/token`",
+            });
+            // People and API clients log in with "Authorize" in Swagger UI (the token endpoint, relative to the server).
+            c.AddSecurityDefinition(ContractOperationFilter.OAuthScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.OAuth2,
+                Description = "Đăng nhập bằng mã số BHXH hoặc tên cán bộ (password), hoặc ứng dụng tích hợp (client credentials). "
+                    + "Development: `admin` / `dev-admin-VssId-2026`. · Log in as a person (password) or an API client (client credentials).",
+                Flows = new OpenApiOAuthFlows
+                {
+                    Password = new OpenApiOAuthFlow { TokenUrl = new Uri("/api/v1/auth/token", UriKind.Relative), Scopes = new Dictionary<string, string>() },
+                    ClientCredentials = new OpenApiOAuthFlow
+                    {
+                        TokenUrl = new Uri("/api/v1/auth/token", UriKind.Relative),
+                        Scopes = new Dictionary<string, string>
+                        {
+                            ["school:enroll"] = "Cổng trường học: ghi danh học sinh của trường · School portal: enrol the school's pupils",
+                            ["partner"] = "Ứng dụng đối tác · Third-party app",
+                        },
+                    },
+                },
             });
             c.SchemaFilter<ContractSchemaFilter>();
             c.OperationFilter<ContractOperationFilter>();

@@ -58,12 +58,18 @@ public static class HangfireSetup
         return services;
     }
 
-    public static void MapVssIdHangfireDashboard(this WebApplication app) =>
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+    /// <summary>
+    /// The dashboard: open in Development; elsewhere only for a bearer token of role <c>admin</c> (the
+    /// endpoint's authorization policy runs before Hangfire sees the request).
+    /// </summary>
+    public static void MapVssIdHangfireDashboard(this WebApplication app)
+    {
+        var dashboard = app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new OpenToThePolicy()], DashboardTitle = "VssId jobs" });
+        if (!app.Environment.IsDevelopment())
         {
-            Authorization = [new DashboardAuthorization(app.Environment.IsDevelopment())],
-            DashboardTitle = "VssId jobs",
-        });
+            dashboard.RequireAuthorization(VssId.BuildingBlocks.Security.AccessPolicies.Admin);
+        }
+    }
 
     /// <summary>
     /// Hangfire's log provider is process-wide. When a host of the process stops (tests run several),
@@ -90,18 +96,10 @@ public static class HangfireSetup
         }
     }
 
-    /// <summary>Open in Development; elsewhere only for an authenticated user with the <c>admin</c> role.</summary>
-    private sealed class DashboardAuthorization(bool development) : IDashboardAuthorizationFilter
+    /// <summary>Hangfire's own filter lets everything through: the endpoint's policy has already decided.</summary>
+    private sealed class OpenToThePolicy : IDashboardAuthorizationFilter
     {
-        public bool Authorize(DashboardContext context)
-        {
-            if (development)
-            {
-                return true;
-            }
-            var user = context.GetHttpContext().User;
-            return user.Identity?.IsAuthenticated == true && user.IsInRole("admin");
-        }
+        public bool Authorize(DashboardContext context) => true;
     }
 
     /// <summary>Ready when Hangfire's storage answers a query.</summary>

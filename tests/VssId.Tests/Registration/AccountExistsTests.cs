@@ -2,7 +2,7 @@ using System.Net;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using VssId.Modules.Credentials.Contracts;
-using VssId.Modules.Credentials.Features.OpenAccount;
+using VssId.Modules.Credentials.Features.IssueAccount;
 using VssId.Modules.Registration.ReadModels;
 using VssId.Tests.Infrastructure;
 using VssId.Tests.Notifications;
@@ -21,7 +21,7 @@ public sealed class AccountExistsTests(VssIdFixture fixture) : IClassFixture<Vss
     private async Task<Guid> OpenAccount(string code, string phone)
     {
         await using var scope = fixture.App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(new OpenAccount(code, phone, Guid.NewGuid()));
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(new IssueAccount(Guid.NewGuid(), code, "Nguyễn Văn An", phone, null, null, "HN"));
     }
 
     private Task<long> Count(string sql, params object[] args) => NotificationsDb.Count(fixture.ConnectionString, sql, args);
@@ -78,7 +78,7 @@ public sealed class AccountExistsTests(VssIdFixture fixture) : IClassFixture<Vss
         await using (var api = new VssIdApp(database, new VssIdAppOptions { Roles = "api" }))
         {
             await using var scope = api.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new OpenAccount(code, RegistrationClient.NewPhone(), Guid.NewGuid()));
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new IssueAccount(Guid.NewGuid(), code, "Nguyễn Văn An", RegistrationClient.NewPhone(), null, null, "HN"));
         }
         Assert.Equal(0, await NotificationsDb.Count(database, $"SELECT count(*) FROM {AccountCodes.TableName} WHERE bhxh_code = $1", code));
 

@@ -21,6 +21,9 @@ public static class MessageTemplates
     /// <summary>SMS when an account is locked. Parameters: <c>minutes</c>.</summary>
     public const string AccountLocked = "account_locked";
 
+    /// <summary>Email with a one-time code (password recovery by email). Parameters: <c>code</c>, <c>minutes</c>.</summary>
+    public const string OtpEmail = "otp_email";
+
     /// <summary>Email with the Mẫu 01 declaration attached. Parameters: <c>fullName</c>, <c>applicationNumber</c>, <c>officeName</c>.</summary>
     public const string DeclarationEmail = "declaration_email";
 }

@@ -9,6 +9,9 @@ public interface IOneTimeCodes
     /// <summary>Issues a code for <paramref name="target"/> and sends it by SMS; or says why not and when to retry.</summary>
     Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, CancellationToken cancellationToken);
 
+    /// <summary>Issues a code for <paramref name="target"/> and sends it by email (same limits, no SMS budget).</summary>
+    Task<OneTimeCodeIssue> IssueByEmail(string purpose, string target, string email, CancellationToken cancellationToken);
+
     /// <summary>Checks a code; a valid one is consumed.</summary>
     Task<OneTimeCodeCheck> Verify(string purpose, string target, string code, CancellationToken cancellationToken);
 }

@@ -26,7 +26,7 @@ internal static class Templates
 
     public static bool IsSms(string template) => Sms.ContainsKey(template);
 
-    public static bool IsEmail(string template) => template == MessageTemplates.DeclarationEmail;
+    public static bool IsEmail(string template) => template is MessageTemplates.DeclarationEmail or MessageTemplates.OtpEmail;
 
     public static RenderedMessage RenderSms(string template, IReadOnlyDictionary<string, string> parameters)
     {
@@ -38,6 +38,10 @@ internal static class Templates
 
     public static RenderedMessage RenderEmail(string template, IReadOnlyDictionary<string, string> parameters)
     {
+        if (template == MessageTemplates.OtpEmail)
+        {
+            return RenderOtpEmail(parameters);
+        }
         if (template != MessageTemplates.DeclarationEmail)
         {
             throw new ArgumentException($"Unknown email template {template}.", nameof(template));
@@ -63,6 +67,29 @@ internal static class Templates
             """;
         var body = Fill(text, parameters, encode: false);
         return new RenderedMessage(Fill(subject, parameters, encode: false), body, Fill(html, parameters, encode: true), body, false);
+    }
+
+    // The code is a secret: the delivery log keeps the redacted copy once sent.
+    private static RenderedMessage RenderOtpEmail(IReadOnlyDictionary<string, string> parameters)
+    {
+        const string subject = "VssID — mã xác thực";
+        const string text = """
+            VssID — Bảo hiểm xã hội số
+
+            Mã xác thực của bạn là {code}. Mã có hiệu lực {minutes} phút.
+            Không chia sẻ mã này cho bất kỳ ai, kể cả người tự xưng là cán bộ BHXH.
+            Nếu bạn không yêu cầu mã này, hãy bỏ qua thư.
+            """;
+        const string html = """
+            <!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Mã xác thực VssID</title></head>
+            <body style="font-family:Arial,Helvetica,sans-serif">
+            <p>Mã xác thực của bạn là <strong>{code}</strong>. Mã có hiệu lực {minutes} phút.</p>
+            <p>Không chia sẻ mã này cho bất kỳ ai, kể cả người tự xưng là cán bộ BHXH. Nếu bạn không yêu cầu mã này, hãy bỏ qua thư.</p>
+            <p>VssID — Bảo hiểm xã hội số</p>
+            </body></html>
+            """;
+        var redacted = parameters.ToDictionary(p => p.Key, p => p.Key == "code" ? "******" : p.Value);
+        return new RenderedMessage(subject, Fill(text, parameters, encode: false), Fill(html, parameters, encode: true), Fill(text, redacted, encode: false), true);
     }
 
     private static string Fill(string text, IReadOnlyDictionary<string, string> parameters, bool encode)

@@ -40,7 +40,13 @@ internal sealed class OneTimeCodeService(
 {
     private readonly byte[] _key = keys.For("notifications.one-time-codes");
 
-    public async Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, CancellationToken cancellationToken)
+    public Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, CancellationToken cancellationToken) =>
+        Issue(purpose, target, phone, sms: true, cancellationToken);
+
+    public Task<OneTimeCodeIssue> IssueByEmail(string purpose, string target, string email, CancellationToken cancellationToken) =>
+        Issue(purpose, target, email, sms: false, cancellationToken);
+
+    private async Task<OneTimeCodeIssue> Issue(string purpose, string target, string address, bool sms, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
@@ -77,6 +83,8 @@ internal sealed class OneTimeCodeService(
                     }
                 }
             }
+            if (sms)
+            {
             await using (var budget = new NpgsqlCommand("SELECT count(*) FROM notifications.messages WHERE channel = 'sms' AND created_at > $1", connection)
                          { Parameters = { new() { Value = now.AddHours(-1) } } })
             {
@@ -85,6 +93,7 @@ internal sealed class OneTimeCodeService(
                     logger.LogError("The hourly SMS budget of {Budget} is used up: one-time codes are refused (SMS pumping?)", messaging.Value.Sms.HourlyBudget);
                     return new OneTimeCodeIssue(OneTimeCodeIssueStatus.BudgetExhausted, null, TimeSpan.FromMinutes(5), null);
                 }
+            }
             }
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO notifications.one_time_codes (id, purpose, target, code_hash, created_at, expires_at, attempts)
@@ -99,12 +108,20 @@ internal sealed class OneTimeCodeService(
             };
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        // The SMS joins this transaction: the code exists if and only if its SMS will be sent.
-        await messages.SendSms(new SmsRequest(codeId, phone, MessageTemplates.Otp, new Dictionary<string, string>
+        // The message joins this transaction: the code exists if and only if its message will be sent.
+        var parameters = new Dictionary<string, string>
         {
             ["code"] = code,
             ["minutes"] = (o.LifetimeSeconds / 60).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }), cancellationToken);
+        };
+        if (sms)
+        {
+            await messages.SendSms(new SmsRequest(codeId, address, MessageTemplates.Otp, parameters), cancellationToken);
+        }
+        else
+        {
+            await messages.SendEmail(new EmailRequest(codeId, address, MessageTemplates.OtpEmail, parameters, []), cancellationToken);
+        }
         scope.Complete();
         return new OneTimeCodeIssue(OneTimeCodeIssueStatus.Sent, codeId, TimeSpan.FromSeconds(o.ResendAfterSeconds), now.AddSeconds(o.LifetimeSeconds));
     }
