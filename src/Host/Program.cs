@@ -106,32 +106,15 @@ if (args is ["create-admin", var adminName, ..])
 // First: everything after it (rate limits, idempotency scopes, logs) sees the client's address.
 app.UseVssIdForwardedHeaders();
 app.UseExceptionHandler();
+// Answers without a body (unknown route, wrong method, a refused token) become problems too; placed before
+// authentication so the 401 and 403 of the authorization middleware get one.
+app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 app.UseRateLimiter();
 // OpenIddict answers its own endpoints (revocation, discovery, JWKS) here and hands the token request on;
 // bearer tokens are checked only where an endpoint names a policy.
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseMiddleware<VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware>();
-// Answers without a body (unknown route, wrong method) become problems too.
-app.UseStatusCodePages(async context =>
-{
-    var http = context.HttpContext;
-    var type = http.Response.StatusCode switch
-    {
-        StatusCodes.Status404NotFound => CommonProblems.NotFound,
-        StatusCodes.Status405MethodNotAllowed => CommonProblems.MethodNotAllowed,
-        StatusCodes.Status401Unauthorized => CommonProblems.Unauthorized,
-        StatusCodes.Status403Forbidden => CommonProblems.Forbidden,
-        StatusCodes.Status415UnsupportedMediaType => CommonProblems.UnsupportedMediaType,
-        StatusCodes.Status413PayloadTooLarge => CommonProblems.TooLarge,
-        StatusCodes.Status400BadRequest => CommonProblems.Malformed,
-        _ => null,
-    };
-    if (type is not null)
-    {
-        await ProblemWriter.WriteAsync(http, type);
-    }
-});
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -371,6 +371,9 @@ public sealed class IssueTokenEndpoint : IEndpoint
     }
 }
 
+/// <summary>The answer of a revocation: always an empty JSON object.</summary>
+public sealed record RevokeResponse;
+
 /// <summary>The form of <c>POST /api/v1/auth/revoke</c> (RFC 7009).</summary>
 public sealed record RevokeRequest
 {
@@ -388,7 +391,7 @@ public sealed class RevokeTokenEndpoint : IEndpoint
         group.MapPost("auth/revoke", () => Results.Problem("OpenIddict answers /api/v1/auth/revoke before routing.", statusCode: StatusCodes.Status500InternalServerError))
             .WithMetadata(new NotIdempotent())
             .Accepts<RevokeRequest>("application/x-www-form-urlencoded")
-            .Produces(StatusCodes.Status200OK)
+            .Produces<RevokeResponse>(StatusCodes.Status200OK, "application/json")
             .WithName("RevokeToken")
             .WithSummary("Đăng xuất: thu hồi refresh token · Log out: revoke a refresh token (RFC 7009)")
             .WithDescription("Luôn trả 200 (kể cả token sai hoặc đã hết hạn). Refresh token và cả chuỗi refresh token của lần đăng nhập đó ngừng hoạt động. "
