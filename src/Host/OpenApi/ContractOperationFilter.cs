@@ -72,7 +72,11 @@ internal sealed class ContractOperationFilter(IOptions<JsonOptions> json) : IOpe
                 continue;
             }
             parameter.Description = doc.Description;
-            parameter.Example = JsonValue.Create(doc.Example);
+            // An integer parameter's example is a number (a string example there is invalid OpenAPI).
+            parameter.Example = parameter.Schema is { Type: { } type } && type.HasFlag(JsonSchemaType.Integer)
+                && long.TryParse(doc.Example, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                ? JsonValue.Create(number)
+                : JsonValue.Create(doc.Example);
             parameter.Required |= doc.Required;
             if (doc.AllowedValues is not { Count: > 0 } allowed)
             {

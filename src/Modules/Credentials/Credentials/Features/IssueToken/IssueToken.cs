@@ -392,6 +392,7 @@ public sealed class RevokeTokenEndpoint : IEndpoint
             .WithMetadata(new NotIdempotent())
             .Accepts<RevokeRequest>("application/x-www-form-urlencoded")
             .Produces<RevokeResponse>(StatusCodes.Status200OK, "application/json")
+            .Produces<OAuthError>(StatusCodes.Status400BadRequest, "application/json")
             .WithName("RevokeToken")
             .WithSummary("Đăng xuất: thu hồi refresh token · Log out: revoke a refresh token (RFC 7009)")
             .WithDescription("Luôn trả 200 (kể cả token sai hoặc đã hết hạn). Refresh token và cả chuỗi refresh token của lần đăng nhập đó ngừng hoạt động. "
