@@ -171,4 +171,23 @@ public sealed class TokenSecurityTests(VssIdFixture fixture) : IClassFixture<Vss
         Assert.Equal(HttpStatusCode.BadRequest, (await _api.Token(("grant_type", "refresh_token"), ("refresh_token", "garbage"))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _api.Login(new string('9', 5000), "x")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_staff_user_disabled_through_another_process_is_refused_here_within_a_second()
+    {
+        var (userName, password, id) = await _api.ActiveStaff("officer", "00131");
+        var token = await _api.AccessToken(userName, password);
+        Assert.Equal(HttpStatusCode.OK, (await _api.Send(HttpMethod.Get, "/api/v1/account/me", token)).StatusCode); // remembered here now
+
+        await using (var other = new VssIdApp(fixture.ConnectionString, new VssIdAppOptions { Roles = "api" }))
+        {
+            var admin = new IdentityClient(other);
+            var adminToken = await admin.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.Send(HttpMethod.Post, $"/api/v1/admin/staff/{id}/disable", adminToken)).StatusCode);
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.True(async () => (await _api.Send(HttpMethod.Get, "/api/v1/account/me", token)).StatusCode == HttpStatusCode.Unauthorized,
+            because: "the other process's NOTIFY reaches this one");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"refused after {clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
 }

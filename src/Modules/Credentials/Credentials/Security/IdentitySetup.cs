@@ -81,6 +81,8 @@ public static class IdentitySetup
         services.AddAuthentication().AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
+            o.TokenHandlers.Clear();
+            o.TokenHandlers.Add(new RememberingTokenHandler());
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = issuer.AbsoluteUri,
@@ -93,7 +95,7 @@ public static class IdentitySetup
             {
                 OnTokenValidated = async context =>
                 {
-                    var stamps = context.HttpContext.RequestServices.GetRequiredService<TokenStamps>();
+                    var stamps = context.HttpContext.RequestServices.GetRequiredService<PrincipalStamps>();
                     if (!await stamps.IsCurrent(context.Principal!, context.HttpContext.RequestAborted))
                     {
                         context.Fail("The account or client behind this token is no longer valid.");
@@ -103,7 +105,8 @@ public static class IdentitySetup
         });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
             o.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Current);
-        services.AddScoped<TokenStamps>();
+        services.AddSingleton<PrincipalStamps>();
+        services.AddHostedService(sp => sp.GetRequiredService<PrincipalStamps>());
 
         services.AddAuthorizationBuilder()
             .AddPolicy(AccessPolicies.Person, p => Person(p, Roles.Citizen, Roles.Officer, Roles.Admin).RequireAssertion(PasswordInForce))
@@ -149,27 +152,5 @@ public static class IdentitySetup
         public string? Name => Options.DefaultName;
 
         public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => ring.Changed();
-    }
-}
-
-/// <summary>
-/// The one lookup behind every accepted access token: the account still open with the same security stamp
-/// (no password change, no closure since the token was issued), or the API client not revoked.
-/// </summary>
-public sealed class TokenStamps(IQuerySession session)
-{
-    public async Task<bool> IsCurrent(ClaimsPrincipal principal, CancellationToken cancellationToken)
-    {
-        if (principal.FindFirst(VssIdClaims.ClientId)?.Value is { } clientId && principal.FindFirst(VssIdClaims.Role) is null)
-        {
-            var client = await session.LoadAsync<ApiClient>(clientId, cancellationToken);
-            return client is { Revoked: false };
-        }
-        if (!Guid.TryParse(principal.FindFirst(VssIdClaims.Subject)?.Value, out var accountId))
-        {
-            return false;
-        }
-        var account = await session.LoadAsync<Account>(accountId, cancellationToken);
-        return account is { Closed: false } && principal.FindFirst(VssIdClaims.Stamp)?.Value == account.SecurityStamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

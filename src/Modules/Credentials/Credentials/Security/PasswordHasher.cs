@@ -10,7 +10,7 @@ namespace VssId.Modules.Credentials.Security;
 /// has the measured cost). The stored form is PHC-like, <c>$argon2id$v=19$m=19456,t=2,p=1$salt$hash</c>,
 /// so raising the parameters later re-hashes at the next login without a migration.
 /// </summary>
-public sealed class PasswordHasher
+public sealed class PasswordHasher : IDisposable
 {
     public const int MemoryKiB = 19 * 1024;
     public const int Passes = 2;
@@ -22,12 +22,41 @@ public sealed class PasswordHasher
 
     private readonly string _dummy;
 
+    // At most one hash per core at a time: 16 interleaved hashes of 19 MiB each thrash the caches and, under a
+    // flood of logins, would take 19 MiB per request; queued, each runs at full speed and memory stays bounded.
+    private readonly SemaphoreSlim _cores = new(Environment.ProcessorCount);
+
     public PasswordHasher()
     {
         // Verified against when the user name is unknown, so an unknown name costs the same time as a wrong password.
         _dummy = Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
     }
 
+    public void Dispose() => _cores.Dispose();
+
+    /// <summary>Hashes <paramref name="password"/> when a core is free.</summary>
+    public Task<string> HashAsync(string password, CancellationToken cancellationToken) => Gated(() => Hash(password), cancellationToken);
+
+    /// <summary>Checks <paramref name="password"/> when a core is free.</summary>
+    public Task<bool> VerifyAsync(string password, string stored, CancellationToken cancellationToken) => Gated(() => Verify(password, stored), cancellationToken);
+
+    /// <summary>Spends the time of one verification, for a user name that does not exist.</summary>
+    public Task VerifyDummyAsync(string password, CancellationToken cancellationToken) => Gated(() => Verify(password, _dummy), cancellationToken);
+
+    private async Task<T> Gated<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        await _cores.WaitAsync(cancellationToken);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _cores.Release();
+        }
+    }
+
+    /// <summary>One hash now, on the calling thread (ungated: the benchmark's raw rate).</summary>
     public string Hash(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
@@ -36,7 +65,7 @@ public sealed class PasswordHasher
             $"$argon2id$v=19$m={MemoryKiB},t={Passes},p=1${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
     }
 
-    /// <summary>Checks <paramref name="password"/>; an empty or unreadable stored hash never matches.</summary>
+    /// <summary>Checks <paramref name="password"/> now, on the calling thread (ungated); an empty or unreadable stored hash never matches.</summary>
     public bool Verify(string password, string stored)
     {
         var parts = stored.Split('$');
@@ -49,9 +78,6 @@ public sealed class PasswordHasher
         var expected = Convert.FromBase64String(hashText);
         return CryptographicOperations.FixedTimeEquals(Derive(password, salt, memory, passes), expected);
     }
-
-    /// <summary>Spends the time of one verification, for a user name that does not exist.</summary>
-    public void VerifyDummy(string password) => Verify(password, _dummy);
 
     private static byte[] Derive(string password, byte[] salt, int memoryKiB, int passes)
     {

@@ -28,7 +28,7 @@ public sealed record ChangePassword(ClaimsPrincipal User, ChangePasswordRequest 
 /// stamp moves on: every earlier access and refresh token stops working, and the new password logs in.
 /// A wrong current password counts toward lock-out like a wrong login.
 /// </summary>
-public sealed class ChangePasswordHandler(IDocumentSession session, PasswordHasher hasher, AuditTrail audit, TimeProvider time) : ICommandHandler<ChangePassword>
+public sealed class ChangePasswordHandler(IDocumentSession session, PasswordHasher hasher, PrincipalStamps stamps, AuditTrail audit, TimeProvider time) : ICommandHandler<ChangePassword>
 {
     public async ValueTask<Mediator.Unit> Handle(ChangePassword command, CancellationToken cancellationToken)
     {
@@ -46,15 +46,17 @@ public sealed class ChangePasswordHandler(IDocumentSession session, PasswordHash
         }
         errors.ThrowIfAny();
         var now = time.GetUtcNow();
-        if (!hasher.Verify(current!, account.PasswordHash))
+        if (!await hasher.VerifyAsync(current!, account.PasswordHash, cancellationToken))
         {
             session.Events.Append(account.Id, account.RefusePassword(now));
             await session.SaveChangesAsync(cancellationToken);
             await audit.Record(new AuditEntry(account.UserName, AuditActions.PasswordChanged, account.UserName, false, null, command.Address, "wrong_current_password"), cancellationToken);
             throw new ProblemException(CredentialsProblems.WrongPassword);
         }
-        session.Events.Append(account.Id, new PasswordChanged(hasher.Hash(next!), PasswordChangeHow.Change, now));
+        session.Events.Append(account.Id, new PasswordChanged(await hasher.HashAsync(next!, cancellationToken), PasswordChangeHow.Change, now));
+        PrincipalStamps.Announce(session, account.Id.ToString());
         await session.SaveChangesAsync(cancellationToken);
+        stamps.Forget(account.Id.ToString());
         await audit.Record(new AuditEntry(account.UserName, AuditActions.PasswordChanged, account.UserName, true, null, command.Address, null), cancellationToken);
         return Mediator.Unit.Value;
     }

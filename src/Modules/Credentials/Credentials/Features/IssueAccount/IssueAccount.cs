@@ -48,7 +48,7 @@ public sealed class IssueAccountHandler(
                 Email = command.Email,
                 IdentityNumber = command.IdentityNumber,
                 OfficeCode = command.OfficeCode,
-                OneTimePasswordHash = hasher.Hash(password),
+                OneTimePasswordHash = await hasher.HashAsync(password, cancellationToken),
                 OneTimePasswordExpiresAt = now + OneTimePassword.Lifetime,
             });
             try

@@ -119,7 +119,7 @@ public sealed class IssueTokenHandler(
         if (account is null || account.Closed)
         {
             // The same Argon2id work as a wrong password: the answer and its timing say nothing about the name.
-            hasher.VerifyDummy(password);
+            await hasher.VerifyDummyAsync(password, cancellationToken);
             await Audit(userName, AuditActions.LoginRefused, false, request.ClientId, address, "unknown_or_closed", cancellationToken);
             return BadCredentials;
         }
@@ -128,7 +128,7 @@ public sealed class IssueTokenHandler(
             await Audit(account.UserName, AuditActions.LoginRefused, false, request.ClientId, address, "locked", cancellationToken);
             return Locked(account.LockedUntil!.Value);
         }
-        if (!hasher.Verify(password, account.PasswordHash) || account.PasswordExpired(now))
+        if (!await hasher.VerifyAsync(password, account.PasswordHash, cancellationToken) || account.PasswordExpired(now))
         {
             return await Refuse(account, request.ClientId, address, account.PasswordExpired(now) ? "password_expired" : "wrong_password", cancellationToken);
         }

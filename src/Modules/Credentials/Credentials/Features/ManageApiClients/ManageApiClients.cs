@@ -13,6 +13,7 @@ using VssId.BuildingBlocks.Security;
 using VssId.BuildingBlocks.Time;
 using VssId.Modules.Credentials.Audit;
 using VssId.Modules.Credentials.Domain;
+using VssId.Modules.Credentials.Security;
 using VssId.Modules.Reference.Contracts;
 
 namespace VssId.Modules.Credentials.Features.ManageApiClients;
@@ -43,7 +44,7 @@ public sealed record RevokeApiClient(string ClientId, string By) : ICommand;
 /// API clients of partners and school portals: created with a secret shown once, listed, revoked (their
 /// tokens are refused at the next request).
 /// </summary>
-public sealed partial class ApiClientHandlers(IDocumentSession session, IOfficeCatalog offices, AuditTrail audit, TimeProvider time)
+public sealed partial class ApiClientHandlers(IDocumentSession session, PrincipalStamps stamps, IOfficeCatalog offices, AuditTrail audit, TimeProvider time)
     : ICommandHandler<CreateApiClient, CreatedApiClient>, IQueryHandler<ListApiClients, ApiClientPage>, ICommandHandler<RevokeApiClient>
 {
     public const string SchoolCodePattern = "^[A-Z0-9-]{3,32}$";
@@ -99,7 +100,9 @@ public sealed partial class ApiClientHandlers(IDocumentSession session, IOfficeC
         if (!client.Revoked)
         {
             session.Store(client with { RevokedAt = time.GetUtcNow() });
+            PrincipalStamps.Announce(session, client.Id);
             await session.SaveChangesAsync(cancellationToken);
+            stamps.Forget(client.Id);
             await audit.Record(new AuditEntry(command.By, AuditActions.ClientRevoked, client.Id, true, null, null, null), cancellationToken);
         }
         return Mediator.Unit.Value;

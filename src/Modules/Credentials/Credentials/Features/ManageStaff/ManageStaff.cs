@@ -58,7 +58,8 @@ public static partial class StaffUserNames
 /// initial password, listed, disabled. Disabling closes the account: its tokens are refused at the next
 /// request, not after they expire.
 /// </summary>
-public sealed class StaffHandlers(IDocumentSession session, PasswordHasher hasher, IOfficeCatalog offices, AuditTrail audit, TimeProvider time)
+public sealed class StaffHandlers(IDocumentSession session, PasswordHasher hasher, PrincipalStamps stamps, IOfficeCatalog offices, AuditTrail audit,
+    TimeProvider time)
     : ICommandHandler<CreateStaffUser, CreatedStaffUser>, IQueryHandler<ListStaffUsers, StaffUserPage>, ICommandHandler<DisableStaffUser>
 {
     public async ValueTask<CreatedStaffUser> Handle(CreateStaffUser command, CancellationToken cancellationToken)
@@ -84,7 +85,7 @@ public sealed class StaffHandlers(IDocumentSession session, PasswordHasher hashe
         errors.ThrowIfAny();
         var password = command.InitialPassword ?? OneTimePassword.NewRandom();
         var id = Account.IdFor(userName!);
-        session.Events.StartStream<Account>(id, new StaffUserCreated(id, userName!, fullName!, role!, office, hasher.Hash(password),
+        session.Events.StartStream<Account>(id, new StaffUserCreated(id, userName!, fullName!, role!, office, await hasher.HashAsync(password, cancellationToken),
             MustChangePassword: command.InitialPassword is null, command.CreatedBy, now));
         try
         {
@@ -124,7 +125,9 @@ public sealed class StaffHandlers(IDocumentSession session, PasswordHasher hashe
         if (!account.Closed)
         {
             session.Events.Append(account.Id, new AccountClosed(command.By, time.GetUtcNow()));
+            PrincipalStamps.Announce(session, account.Id.ToString());
             await session.SaveChangesAsync(cancellationToken);
+            stamps.Forget(account.Id.ToString());
             await audit.Record(new AuditEntry(command.By, AuditActions.StaffDisabled, account.UserName, true, null, null, null), cancellationToken);
         }
         return Mediator.Unit.Value;

@@ -37,8 +37,8 @@ public sealed record ConfirmPasswordReset(PasswordResetConfirmation Request, str
 /// whether the account exists, has that channel, or has asked too often — nobody learns which codes have
 /// accounts. A valid code sets the new password and lifts a lock.
 /// </summary>
-public sealed class PasswordResetHandlers(IDocumentSession session, IOneTimeCodes codes, PasswordHasher hasher, AuditTrail audit, TimeProvider time,
-    ILogger<PasswordResetHandlers> logger) : ICommandHandler<RequestPasswordReset>, ICommandHandler<ConfirmPasswordReset>
+public sealed class PasswordResetHandlers(IDocumentSession session, IOneTimeCodes codes, PasswordHasher hasher, PrincipalStamps stamps, AuditTrail audit,
+    TimeProvider time, ILogger<PasswordResetHandlers> logger) : ICommandHandler<RequestPasswordReset>, ICommandHandler<ConfirmPasswordReset>
 {
     private const string Purpose = "password-reset";
 
@@ -80,8 +80,10 @@ public sealed class PasswordResetHandlers(IDocumentSession session, IOneTimeCode
             await audit.Record(new AuditEntry(bhxhCode!, AuditActions.PasswordReset, bhxhCode, false, null, command.Address, "code_invalid"), cancellationToken);
             throw new ProblemException(CredentialsProblems.CodeInvalid);
         }
-        session.Events.Append(account.Id, new PasswordChanged(hasher.Hash(next!), PasswordChangeHow.Recovery, time.GetUtcNow()));
+        session.Events.Append(account.Id, new PasswordChanged(await hasher.HashAsync(next!, cancellationToken), PasswordChangeHow.Recovery, time.GetUtcNow()));
+        PrincipalStamps.Announce(session, account.Id.ToString());
         await session.SaveChangesAsync(cancellationToken);
+        stamps.Forget(account.Id.ToString());
         await audit.Record(new AuditEntry(account.UserName, AuditActions.PasswordReset, account.UserName, true, null, command.Address, null), cancellationToken);
         return Mediator.Unit.Value;
     }
