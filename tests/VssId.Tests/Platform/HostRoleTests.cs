@@ -68,6 +68,19 @@ public sealed class HostRoleTests
         });
         using var client = app.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/hangfire", UriKind.Relative))).StatusCode);
+        // An administrator made the way create-admin makes one opens it; an officer does not.
+        foreach (var (userName, role, office, expected) in new[] { ("ops.admin", "admin", (string?)null, HttpStatusCode.OK), ("ops.officer", "officer", "00131", HttpStatusCode.Forbidden) })
+        {
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<Mediator.ISender>().Send(new VssId.Modules.Credentials.Features.ManageStaff.CreateStaffUser(
+                    new VssId.Modules.Credentials.Features.ManageStaff.CreateStaffUserRequest { UserName = userName, FullName = "Vận hành", Role = role, OfficeCode = office },
+                    "test", "Một mật khẩu đủ dài 2026"));
+            }
+            var token = await new VssId.Tests.Credentials.IdentityClient(app).AccessToken(userName, "Một mật khẩu đủ dài 2026");
+            using var dashboard = new HttpRequestMessage(HttpMethod.Get, new Uri("/hangfire", UriKind.Relative)) { Headers = { Authorization = new("Bearer", token) } };
+            Assert.Equal(expected, (await app.CreateUncheckedClient().SendAsync(dashboard)).StatusCode);
+        }
         // The development outbox shows OTPs: it does not exist outside Development.
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/dev/messages?to=0352153123", UriKind.Relative))).StatusCode);
         var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
