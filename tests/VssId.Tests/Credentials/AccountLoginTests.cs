@@ -155,4 +155,24 @@ public sealed class AccountLoginTests(VssIdFixture fixture) : IClassFixture<VssI
         var me = await (await _api.Send(HttpMethod.Get, "/api/v1/account/me", token)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(me.GetProperty("smartOtpEnabled").GetBoolean());
     }
+
+    [Fact]
+    public async Task SmartOtp_is_disabled_only_with_a_current_code_and_then_login_needs_none()
+    {
+        var (code, phone, password) = await _api.ActiveCitizen();
+        var token = await _api.AccessToken(code, password);
+        await (await _api.Send(HttpMethod.Delete, "/api/v1/account/smart-otp", token, new { code = "123456" })).AssertProblem(HttpStatusCode.Conflict, "account.smart_otp_not_enabled");
+        await (await _api.Send(HttpMethod.Post, "/api/v1/account/smart-otp/confirm", token, new { code = "123456" })).AssertProblem(HttpStatusCode.Conflict, "account.smart_otp_not_enrolled");
+        Assert.Equal(HttpStatusCode.Accepted, (await _api.Send(HttpMethod.Post, "/api/v1/account/smart-otp/sms", token)).StatusCode);
+        var sms = await new RegistrationClient(_api.Http).LatestOtp(phone);
+        var enrolled = await (await _api.Send(HttpMethod.Post, "/api/v1/account/smart-otp", token, new { code = sms })).Content.ReadFromJsonAsync<JsonElement>();
+        var totp = new Totp(Base32Encoding.ToBytes(enrolled.GetProperty("secret").GetString()));
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Send(HttpMethod.Post, "/api/v1/account/smart-otp/confirm", token, new { code = totp.ComputeTotp() })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.Login(code, password)).StatusCode);
+
+        await (await _api.Send(HttpMethod.Delete, "/api/v1/account/smart-otp", token, new { code = "000000" })).AssertProblem(HttpStatusCode.BadRequest, "account.code_invalid");
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Send(HttpMethod.Delete, "/api/v1/account/smart-otp", token,
+            new { code = totp.ComputeTotp(DateTime.UtcNow.AddSeconds(30)) })).StatusCode);
+        await _api.LoggedIn(code, password);
+    }
 }
