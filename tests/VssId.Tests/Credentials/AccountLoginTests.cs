@@ -28,7 +28,7 @@ public sealed class AccountLoginTests(VssIdFixture fixture) : IClassFixture<VssI
         await (await _api.Send(HttpMethod.Get, "/api/v1/account/me", restricted)).AssertProblem(HttpStatusCode.Forbidden, "auth.forbidden");
 
         // The rules: at least 8 characters, not the user name, not a common password.
-        foreach (var (bad, code) in new[] { ("ngan", "password.too_short"), (approved.BhxhCode + "x", "password.same_as_user_name"), ("password123", "password.too_common") })
+        foreach (var (bad, code) in new[] { (oneTime, "password.unchanged"), ("ngan", "password.too_short"), (approved.BhxhCode + "x", "password.same_as_user_name"), ("password123", "password.too_common") })
         {
             var refused = await _api.Send(HttpMethod.Post, "/api/v1/account/password", restricted, new { currentPassword = oneTime, newPassword = bad });
             var problem = await refused.AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");

@@ -163,6 +163,8 @@ public sealed class TokenSecurityTests(VssIdFixture fixture) : IClassFixture<Vss
         await (await _api.Send(HttpMethod.Post, "/api/v1/admin/clients", admin, new { name = "X", scopes = new[] { "root" } }))
             .AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");
         await (await _api.Send(HttpMethod.Post, $"/api/v1/admin/staff/{Guid.NewGuid()}/disable", admin)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        await (await _api.Send(HttpMethod.Post, $"/api/v1/admin/staff/{VssId.Modules.Credentials.Domain.Account.IdFor("admin")}/disable", admin))
+            .AssertProblem(HttpStatusCode.Conflict, "admin.cannot_disable_self");
         await (await _api.Send(HttpMethod.Delete, "/api/v1/admin/clients/nobody", admin)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
         await (await _api.Send(HttpMethod.Get, "/api/v1/admin/staff?cursor=%%%", admin)).AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");
         // Malformed OAuth requests are RFC 6749 errors, never 500.

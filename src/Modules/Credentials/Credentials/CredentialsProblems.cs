@@ -23,8 +23,15 @@ public static class CredentialsProblems
     public static readonly ProblemType UserNameTaken = new("admin.user_name_taken", 409,
         new("Tên đăng nhập này đã được dùng.", "This user name is already taken."));
 
+    public static readonly ProblemType CannotDisableSelf = new("admin.cannot_disable_self", 409,
+        new("Không thể tự vô hiệu hóa tài khoản của mình; hãy nhờ một quản trị viên khác.",
+            "You cannot disable your own account; ask another administrator."));
+
     public static readonly ProblemType OtpUnavailable = new("otp.unavailable", 429,
         new("Chưa thể gửi mã mới; vui lòng thử lại sau.", "A new code cannot be sent yet; please try again later."));
+
+    public static readonly FieldError PasswordUnchanged = new("password.unchanged",
+        new("Mật khẩu mới phải khác mật khẩu hiện tại.", "The new password must differ from the current one."));
 
     public static readonly FieldError Required = new("field.required", new("Bắt buộc.", "Required."));
 

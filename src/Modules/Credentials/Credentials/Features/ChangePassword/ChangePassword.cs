@@ -44,6 +44,10 @@ public sealed class ChangePasswordHandler(IDocumentSession session, PasswordHash
         {
             errors.Add("newPassword", broken);
         }
+        else if (next is not null && next == current)
+        {
+            errors.Add("newPassword", CredentialsProblems.PasswordUnchanged);
+        }
         errors.ThrowIfAny();
         var now = time.GetUtcNow();
         if (!await hasher.VerifyAsync(current!, account.PasswordHash, cancellationToken))

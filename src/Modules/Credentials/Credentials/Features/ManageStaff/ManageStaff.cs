@@ -42,7 +42,7 @@ public sealed record CreateStaffUser(CreateStaffUserRequest Request, string Crea
 
 public sealed record ListStaffUsers(string? OfficeCode, int? Limit, string? Cursor) : IQuery<StaffUserPage>;
 
-public sealed record DisableStaffUser(Guid Id, string By) : ICommand;
+public sealed record DisableStaffUser(Guid Id, string By, string? BySubject) : ICommand;
 
 /// <summary>Staff user names: a letter among them, so they never collide with a 10-digit mã số BHXH.</summary>
 public static partial class StaffUserNames
@@ -122,6 +122,11 @@ public sealed class StaffHandlers(IDocumentSession session, PasswordHasher hashe
         {
             throw new ProblemException(CommonProblems.NotFound);
         }
+        // The last administrator could otherwise lock everyone out.
+        if (command.BySubject == account.Id.ToString())
+        {
+            throw new ProblemException(CredentialsProblems.CannotDisableSelf);
+        }
         if (!account.Closed)
         {
             session.Events.Append(account.Id, new AccountClosed(command.By, time.GetUtcNow()));
@@ -165,7 +170,7 @@ internal sealed class StaffEndpoints : IEndpoint
 
         group.MapPost("/admin/staff/{id:guid}/disable", async (Guid id, HttpContext http, ISender sender, CancellationToken ct) =>
             {
-                await sender.Send(new DisableStaffUser(id, http.Actor()), ct);
+                await sender.Send(new DisableStaffUser(id, http.Actor(), http.User.Subject()), ct);
                 return TypedResults.NoContent();
             })
             .WithName("DisableStaffUser")
@@ -174,6 +179,6 @@ internal sealed class StaffEndpoints : IEndpoint
             .WithSummary("Vô hiệu hóa cán bộ · Disable a staff user")
             .WithDescription("Mọi token của người này bị từ chối ngay ở yêu cầu kế tiếp.")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblems(CommonProblems.NotFound);
+            .ProducesProblems(CommonProblems.NotFound, CredentialsProblems.CannotDisableSelf);
     }
 }
