@@ -39,12 +39,19 @@ public abstract class IntegrationEventRelay : SubscriptionBase
     /// <summary>The public contract for a domain event, or null when the event is not published.</summary>
     protected abstract object? ToIntegrationEvent(IEvent domainEvent);
 
+    /// <summary>
+    /// The public contract for a domain event when building it needs to read (e.g. the aggregate as it stood);
+    /// by default <see cref="ToIntegrationEvent"/>.
+    /// </summary>
+    protected virtual Task<object?> ToIntegrationEventAsync(IEvent domainEvent, CancellationToken cancellationToken) =>
+        Task.FromResult(ToIntegrationEvent(domainEvent));
+
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, CancellationToken cancellationToken)
     {
         foreach (var domainEvent in page.Events)
         {
-            var integrationEvent = ToIntegrationEvent(domainEvent);
+            var integrationEvent = await ToIntegrationEventAsync(domainEvent, cancellationToken);
             if (integrationEvent is null)
             {
                 continue;

@@ -60,7 +60,11 @@ public sealed class RegistrationModule : IModule
             .Event<ApplicationSubmitted>("application_submitted")
             .Event<ApplicationWithdrawn>("application_withdrawn")
             .Event<ApplicationExpired>("application_expired")
-            .Event<AccessTokenReissued>("access_token_reissued");
+            .Event<AccessTokenReissued>("access_token_reissued")
+            .Event<ReviewStarted>("review_started")
+            .Event<ApplicationApproved>("application_approved")
+            .Event<ApplicationRejected>("application_rejected")
+            .Event<InformationRequested>("information_requested");
         // The applicant's view is the aggregate rebuilt from its events; searches go to a narrow inline
         // index (ADR 0009).
         options.Projections.LiveStreamAggregation<Application>();

@@ -46,6 +46,9 @@ public sealed record Application
     public string? OfficeCode { get; init; }
     public string? ApplicationNumber { get; init; }
     public bool SendDeclarationByEmail { get; init; }
+
+    /// <summary>Why the office rejected the application or asks for information (the latest such decision).</summary>
+    public DecisionReason? Reason { get; init; }
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset LastActivityAt { get; init; }
     public DateTimeOffset? SubmittedAt { get; init; }
@@ -100,6 +103,26 @@ public sealed record Application
         SendDeclarationByEmail = e.SendDeclarationByEmail,
         SubmittedAt = e.At,
         LastActivityAt = e.At,
+    };
+
+    public Application Apply(ReviewStarted e) => this with { StreamVersion = StreamVersion + 1, Status = ApplicationStatus.UnderReview };
+
+    public Application Apply(ApplicationApproved e) => this with { StreamVersion = StreamVersion + 1, Status = ApplicationStatus.Approved, Reason = null };
+
+    public Application Apply(ApplicationRejected e) => this with { StreamVersion = StreamVersion + 1, Status = ApplicationStatus.Rejected, Reason = e.Reason };
+
+    // The 30 days of inactivity before expiry count from the request.
+    public Application Apply(InformationRequested e) =>
+        this with { StreamVersion = StreamVersion + 1, Status = ApplicationStatus.NeedsInformation, Reason = e.Reason, LastActivityAt = e.At };
+
+    /// <summary>The office's decisions on a submission (from Approval's events): null when this one is already applied or is about an older submission.</summary>
+    public object? Decide(object decision) => decision switch
+    {
+        ReviewStarted e when Status == ApplicationStatus.Submitted && e.ApplicationNumber == ApplicationNumber => e,
+        ApplicationApproved e when Status is ApplicationStatus.Submitted or ApplicationStatus.UnderReview && e.ApplicationNumber == ApplicationNumber => e,
+        ApplicationRejected e when Status is ApplicationStatus.Submitted or ApplicationStatus.UnderReview && e.ApplicationNumber == ApplicationNumber => e,
+        InformationRequested e when Status is ApplicationStatus.Submitted or ApplicationStatus.UnderReview && e.ApplicationNumber == ApplicationNumber => e,
+        _ => null,
     };
 
     public Application Apply(ApplicationWithdrawn e) => this with { StreamVersion = StreamVersion + 1, Status = ApplicationStatus.Withdrawn, LastActivityAt = e.At };

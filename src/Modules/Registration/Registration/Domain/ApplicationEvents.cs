@@ -32,6 +32,19 @@ public sealed record ApplicationSubmitted(string OfficeCode, string ApplicationN
 
 public sealed record ApplicationWithdrawn(DateTimeOffset At);
 
+/// <summary>An officer took up the submission <see cref="ApplicationNumber"/>: UnderReview.</summary>
+public sealed record ReviewStarted(string ApplicationNumber, DateTimeOffset At);
+
+public sealed record ApplicationApproved(string ApplicationNumber, DateTimeOffset At);
+
+/// <summary>The reason of a rejection or a request for information, as the applicant reads it.</summary>
+public sealed record DecisionReason(string Code, string Vi, string En, string? Note);
+
+public sealed record ApplicationRejected(string ApplicationNumber, DecisionReason Reason, DateTimeOffset At);
+
+/// <summary>The office needs something fixed: the application is editable again and can be resubmitted.</summary>
+public sealed record InformationRequested(string ApplicationNumber, DecisionReason Reason, DateTimeOffset At);
+
 public sealed record ApplicationExpired(DateTimeOffset At);
 
 public sealed record AccessTokenReissued(string AccessTokenHash, DateTimeOffset At);

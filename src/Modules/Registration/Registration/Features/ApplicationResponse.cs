@@ -55,7 +55,11 @@ public sealed record ApplicationResponse(
             new AddressResponse(d.Address.Catalog, d.Address.ProvinceCode, d.Address.DistrictCode, d.Address.WardCode, d.Address.Street,
                 d.Address.Mapped2025WardCode),
             d.Phone, d.Email, a.PhoneVerified, DocumentKinds.Required.Where(a.Documents.ContainsKey).Select(k => new DocumentResponse(k)).ToArray(),
-            a.OfficeCode, a.ApplicationNumber, a.SubmittedAt, null, a.StreamVersion);
+            a.OfficeCode, a.ApplicationNumber, a.SubmittedAt,
+            a.Reason is { } r && a.Status is ApplicationStatus.Rejected or ApplicationStatus.NeedsInformation
+                ? new RejectionResponse(r.Code, r.Note is { Length: > 0 } note ? $"{r.Vi} {note}" : r.Vi)
+                : null,
+            a.StreamVersion);
     }
 
     public static readonly ApplicationResponse Example = new(Guid.Parse("0b6f4f8e-2a1c-4c1e-9a53-6f1a2d9c7e11"), "Draft", "0120169123", "Nguyễn Văn An",

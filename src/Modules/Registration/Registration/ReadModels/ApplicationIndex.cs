@@ -78,6 +78,19 @@ public sealed partial class ApplicationIndex : EventProjection
             WHERE id = ?
             """, e.Data.OfficeCode, e.Data.ApplicationNumber, e.Data.At, e.Data.At, e.StreamId);
 
+    public void Project(IEvent<ReviewStarted> e, IDocumentOperations ops) =>
+        ops.QueueSqlCommand($"UPDATE {TableName} SET status = '{ApplicationStatus.UnderReview}' WHERE id = ?", e.StreamId);
+
+    // Decided: the code is free again.
+    public void Project(IEvent<ApplicationApproved> e, IDocumentOperations ops) => Close(ops, e.StreamId, ApplicationStatus.Approved, e.Data.At);
+
+    public void Project(IEvent<ApplicationRejected> e, IDocumentOperations ops) => Close(ops, e.StreamId, ApplicationStatus.Rejected, e.Data.At);
+
+    // Still holds the code (an open submission), and editable again, so it can expire.
+    public void Project(IEvent<InformationRequested> e, IDocumentOperations ops) =>
+        ops.QueueSqlCommand($"UPDATE {TableName} SET status = '{ApplicationStatus.NeedsInformation}', editable = true, last_activity_at = ? WHERE id = ?",
+            e.Data.At, e.StreamId);
+
     public void Project(IEvent<ApplicationWithdrawn> e, IDocumentOperations ops) => Close(ops, e.StreamId, ApplicationStatus.Withdrawn, e.Data.At);
 
     public void Project(IEvent<ApplicationExpired> e, IDocumentOperations ops) => Close(ops, e.StreamId, ApplicationStatus.Expired, e.Data.At);

@@ -1,0 +1,52 @@
+using Marten;
+using VssId.BuildingBlocks.Identifiers;
+using VssId.BuildingBlocks.IntegrationEvents;
+using VssId.Modules.Approval.Contracts;
+using VssId.Modules.Notifications.Contracts;
+using VssId.Modules.Registration.Domain;
+
+namespace VssId.Modules.Registration.Integration;
+
+/// <summary>
+/// The applicant's side of the office's decisions: the application's state and reason, the code released
+/// by a final decision, the application reopened by a request for information, and an SMS with the reason.
+/// A redelivered decision appends nothing (the aggregate ignores a decision it already took or one about
+/// an older submission) and sends nothing twice (the SMS id is the event's).
+/// </summary>
+internal sealed class OnReviewDecisions(IDocumentSession session, IMessageSender messages)
+    : IIntegrationEventHandler<ReviewStartedV1>, IIntegrationEventHandler<ApplicationApprovedV1>,
+      IIntegrationEventHandler<ApplicationRejectedV1>, IIntegrationEventHandler<InformationRequestedV1>
+{
+    public Task Handle(ReviewStartedV1 started, IntegrationEventContext context, CancellationToken cancellationToken) =>
+        Apply(started.ApplicationId, number => new ReviewStarted(started.ApplicationNumber, started.StartedAt), cancellationToken);
+
+    public Task Handle(ApplicationApprovedV1 approved, IntegrationEventContext context, CancellationToken cancellationToken) =>
+        Apply(approved.ApplicationId, number => new ApplicationApproved(number, approved.ApprovedAt), cancellationToken);
+
+    public async Task Handle(ApplicationRejectedV1 rejected, IntegrationEventContext context, CancellationToken cancellationToken)
+    {
+        await Apply(rejected.ApplicationId, _ => new ApplicationRejected(rejected.ApplicationNumber,
+            new DecisionReason(rejected.ReasonCode, rejected.ReasonVi, rejected.ReasonEn, rejected.Note), rejected.DecidedAt), cancellationToken);
+        await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "rejected-sms"), rejected.Phone, MessageTemplates.ApplicationRejected,
+            new Dictionary<string, string> { ["applicationNumber"] = rejected.ApplicationNumber, ["reason"] = rejected.ReasonVi }), cancellationToken);
+    }
+
+    public async Task Handle(InformationRequestedV1 requested, IntegrationEventContext context, CancellationToken cancellationToken)
+    {
+        await Apply(requested.ApplicationId, _ => new InformationRequested(requested.ApplicationNumber,
+            new DecisionReason(requested.ReasonCode, requested.ReasonVi, requested.ReasonEn, requested.Note), requested.DecidedAt), cancellationToken);
+        await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "needs-information-sms"), requested.Phone, MessageTemplates.NeedsInformation,
+            new Dictionary<string, string> { ["applicationNumber"] = requested.ApplicationNumber, ["reason"] = requested.ReasonVi }), cancellationToken);
+    }
+
+    private async Task Apply(Guid applicationId, Func<string, object> decision, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchForWriting<Application>(applicationId, cancellationToken);
+        if (stream.Aggregate is not { ApplicationNumber: { } number } application || application.Decide(decision(number)) is not { } accepted)
+        {
+            return;
+        }
+        stream.AppendOne(accepted);
+        await session.SaveChangesAsync(cancellationToken);
+    }
+}
