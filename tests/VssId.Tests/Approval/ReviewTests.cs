@@ -108,6 +108,11 @@ public sealed class ReviewTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
         Assert.Contains($"{officer.UserName}: claimed", history);
         Assert.Contains($"{officer.UserName}: viewed document:portrait", history);
         Assert.Contains($"{officer.UserName}: approved", history);
+        // The office's figures count the decision.
+        var stats = await (await _identity.Send(HttpMethod.Get, $"/api/v1/offices/{Office}/stats", officerToken)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(stats.GetProperty("decidedToday").GetInt64() >= 1);
+        Assert.True(stats.GetProperty("medianDecisionSeconds").GetInt64() >= 0);
+        await (await _identity.Send(HttpMethod.Get, "/api/v1/offices/00101/stats", officerToken)).AssertProblem(HttpStatusCode.Forbidden, "auth.forbidden");
         // And the code now has an account: a new application is refused.
         await Eventually.True(async () => (await _registration.Send(HttpMethod.Post, "/api/v1/registrations", null,
             JsonContent.Create(RegistrationClient.Declaration(code, RegistrationClient.NewPhone())))).StatusCode == HttpStatusCode.Conflict,

@@ -65,6 +65,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
         ["DELETE /api/v1/admin/clients/{clientId}"] = AccessPolicies.Admin,
         ["GET /api/v1/admin/audit"] = AccessPolicies.Admin,
         ["GET /api/v1/offices/{officeCode}/cases"] = AccessPolicies.Officer,
+        ["GET /api/v1/offices/{officeCode}/stats"] = AccessPolicies.Officer,
         ["POST /api/v1/cases/{id:guid}/claim"] = AccessPolicies.Officer,
         ["POST /api/v1/cases/{id:guid}/release"] = AccessPolicies.Officer,
         ["GET /api/v1/cases/{id:guid}"] = AccessPolicies.Officer,
@@ -75,7 +76,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
     };
 
     /// <summary>Endpoints about one office, named in the path (office codes are public): an officer of another office gets 403 there.</summary>
-    private static readonly HashSet<string> OfficeInPath = ["GET /api/v1/offices/{officeCode}/cases"];
+    private static readonly HashSet<string> OfficeInPath = ["GET /api/v1/offices/{officeCode}/cases", "GET /api/v1/offices/{officeCode}/stats"];
 
     /// <summary>Which callers each policy admits (the officer of another office passes the role check; the office is checked per resource).</summary>
     private static readonly Dictionary<string, string[]> Admits = new()
