@@ -64,6 +64,8 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
         ["GET /api/v1/admin/clients"] = AccessPolicies.Admin,
         ["DELETE /api/v1/admin/clients/{clientId}"] = AccessPolicies.Admin,
         ["GET /api/v1/admin/audit"] = AccessPolicies.Admin,
+        ["PUT /api/v1/admin/registry"] = AccessPolicies.Admin,
+        ["PUT /api/v1/admin/offices/{officeCode}/settings"] = AccessPolicies.Admin,
         ["GET /api/v1/offices/{officeCode}/cases"] = AccessPolicies.Officer,
         ["GET /api/v1/offices/{officeCode}/stats"] = AccessPolicies.Officer,
         ["POST /api/v1/cases/{id:guid}/claim"] = AccessPolicies.Officer,
@@ -146,6 +148,10 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
                 if (route.Contains("/documents/", StringComparison.Ordinal))
                 {
                     request.Content = new ByteArrayContent(TestImages.Jpeg) { Headers = { ContentType = new MediaTypeHeaderValue("image/jpeg") } };
+                }
+                else if (route.EndsWith("/registry", StringComparison.Ordinal))
+                {
+                    request.Content = new StringContent("bhxhCode,fullName,dateOfBirth,gender\n", Encoding.UTF8, "text/csv");
                 }
                 else if (method is "POST" or "PUT" or "DELETE")
                 {

@@ -44,5 +44,7 @@ public sealed class ApprovalModule : IModule
         options.Projections.LiveStreamAggregation<ReviewCase>();
         options.Projections.Add(new CaseIndex(), ProjectionLifecycle.Inline);
         options.Storage.ExtendedSchemaObjects.Add(CaseIndex.Table());
+        options.Storage.ExtendedSchemaObjects.Add(Registry.Table());
+        options.Storage.ExtendedSchemaObjects.Add(OfficeSettings.Table());
     }
 }

@@ -94,6 +94,16 @@ public sealed record ReviewCase
 
     public bool IsOpen => Status is CaseStatus.Pending or CaseStatus.UnderReview;
 
+    /// <summary>Who approves when the office lets the system approve exact registry matches.</summary>
+    public const string AutoApprover = "system (auto-approval)";
+
+    /// <summary>
+    /// The system's approval of a (re)submission: only when the office allows it, every field matches the
+    /// registry and the required photos are there. Anything else waits for an officer.
+    /// </summary>
+    public static CaseApproved? AutoApprove(IEnumerable<CaseDocument> documents, RegistryCheck check, bool officeAllows, DateTimeOffset now) =>
+        officeAllows && check.AllMatch && RequiredAdultDocuments.All(k => documents.Any(d => d.Kind == k)) ? new CaseApproved(AutoApprover, now) : null;
+
     public string? HolderAt(DateTimeOffset now) => ClaimedUntil > now ? ClaimedBy : null;
 
     /// <summary>Claims the case for <paramref name="officer"/> (renewing their own claim); the first claim starts the review.</summary>

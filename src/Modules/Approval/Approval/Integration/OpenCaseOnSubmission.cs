@@ -1,7 +1,9 @@
 using Marten;
 using Marten.Exceptions;
 using VssId.BuildingBlocks.IntegrationEvents;
+using Npgsql;
 using VssId.Modules.Approval.Domain;
+using VssId.Modules.Approval.ReadModels;
 using VssId.Modules.Registration.Contracts;
 
 namespace VssId.Modules.Approval.Integration;
@@ -11,7 +13,7 @@ namespace VssId.Modules.Approval.Integration;
 /// (a new application number after "needs information") returns the same case to the queue with its
 /// history. The stream id derives from the application id, so a redelivery changes nothing.
 /// </summary>
-internal sealed class OpenCaseOnSubmission(IDocumentSession session) : IIntegrationEventHandler<ApplicationSubmittedV1>
+internal sealed class OpenCaseOnSubmission(IDocumentSession session, NpgsqlDataSource database, TimeProvider time) : IIntegrationEventHandler<ApplicationSubmittedV1>
 {
     public async Task Handle(ApplicationSubmittedV1 submitted, IntegrationEventContext context, CancellationToken cancellationToken)
     {
@@ -20,18 +22,25 @@ internal sealed class OpenCaseOnSubmission(IDocumentSession session) : IIntegrat
             submitted.IdentityNumber, submitted.Nationality, submitted.AddressLine, submitted.Phone, submitted.Email);
         var documents = submitted.Documents.Select(d => new CaseDocument(d.Kind, d.StorageKey, d.ContentType)).ToArray();
         var stream = await session.Events.FetchForWriting<ReviewCase>(id, cancellationToken);
-        if (stream.Aggregate is null)
+        var isNew = stream.Aggregate is null;
+        if (!isNew && (stream.Aggregate!.ApplicationNumber == submitted.ApplicationNumber || stream.Aggregate.Status != CaseStatus.NeedsInformation))
         {
-            session.Events.StartStream<ReviewCase>(id, new CaseOpened(id, submitted.ApplicationId, "adult", submitted.OfficeCode, submitted.ApplicationNumber,
-                submitted.SubmittedAt, declaration, documents));
+            return; // this submission is already in the queue
         }
-        else if (stream.Aggregate.ApplicationNumber != submitted.ApplicationNumber && stream.Aggregate.Status == CaseStatus.NeedsInformation)
+        object arrival = isNew
+            ? new CaseOpened(id, submitted.ApplicationId, "adult", submitted.OfficeCode, submitted.ApplicationNumber, submitted.SubmittedAt, declaration, documents)
+            : new CaseResubmitted(submitted.OfficeCode, submitted.ApplicationNumber, submitted.SubmittedAt, declaration, documents);
+        // An office that allows it lets the system approve an exact registry match at once, recorded as such.
+        var check = RegistryCheck.Of(declaration, await Registry.Find(database, submitted.BhxhCode, cancellationToken));
+        var approved = ReviewCase.AutoApprove(documents, check, await OfficeSettings.AutoApproval(database, submitted.OfficeCode, cancellationToken), time.GetUtcNow());
+        object[] events = approved is null ? [arrival] : [arrival, approved];
+        if (isNew)
         {
-            stream.AppendOne(new CaseResubmitted(submitted.OfficeCode, submitted.ApplicationNumber, submitted.SubmittedAt, declaration, documents));
+            session.Events.StartStream<ReviewCase>(id, events);
         }
         else
         {
-            return; // this submission is already in the queue
+            stream.AppendMany(events);
         }
         try
         {

@@ -21,7 +21,13 @@ public sealed record CaseHistoryEntry(DateTimeOffset At, string Who, string What
 public sealed record CaseResponse(Guid Id, Guid ApplicationId, [property: AllowedValues("adult")] string Kind,
     [property: AllowedValues(CaseStatus.Pending, CaseStatus.UnderReview, CaseStatus.Approved, CaseStatus.Rejected, CaseStatus.NeedsInformation)] string Status,
     string OfficeCode, string ApplicationNumber, DateTimeOffset SubmittedAt, CaseDeclaration Declaration, IReadOnlyList<CaseDocumentLink> Documents,
-    string? ClaimedBy, DateTimeOffset? ClaimedUntil, IReadOnlyList<CaseHistoryEntry> History);
+    string? ClaimedBy, DateTimeOffset? ClaimedUntil, RegistryCheckResponse RegistryCheck, IReadOnlyList<CaseHistoryEntry> History);
+
+/// <summary>The declaration against the insured-person registry, field by field.</summary>
+public sealed record RegistryCheckResponse(bool Found,
+    [property: AllowedValues(Verdicts.Match, Verdicts.Mismatch, Verdicts.NotInRegistry)] string FullName,
+    [property: AllowedValues(Verdicts.Match, Verdicts.Mismatch, Verdicts.NotInRegistry)] string DateOfBirth,
+    [property: AllowedValues(Verdicts.Match, Verdicts.Mismatch, Verdicts.NotInRegistry)] string Gender);
 
 public sealed record GetCase(Guid Id, ClaimsPrincipal User) : ICommand<CaseResponse>;
 
@@ -33,7 +39,7 @@ public sealed record CaseDocumentContent(byte[] Content, string ContentType);
 /// The case as the officer reviews it: declaration, photo links, history. Every read of the case or of a
 /// photo is itself recorded in the history (an officer's curiosity leaves a trace), so these are commands.
 /// </summary>
-public sealed class GetCaseHandlers(IDocumentSession session, IFileStore files, TimeProvider time)
+public sealed class GetCaseHandlers(IDocumentSession session, IFileStore files, Npgsql.NpgsqlDataSource database, TimeProvider time)
     : ICommandHandler<GetCase, CaseResponse>, ICommandHandler<GetCaseDocument, CaseDocumentContent>
 {
     public async ValueTask<CaseResponse> Handle(GetCase command, CancellationToken cancellationToken)
@@ -44,9 +50,11 @@ public sealed class GetCaseHandlers(IDocumentSession session, IFileStore files, 
         await session.SaveChangesAsync(cancellationToken);
         var c = stream.Aggregate!;
         var events = await session.Events.FetchStreamAsync(c.Id, token: cancellationToken);
+        var check = RegistryCheck.Of(c.Declaration, await ReadModels.Registry.Find(database, c.Declaration.BhxhCode, cancellationToken));
         return new CaseResponse(c.Id, c.ApplicationId, c.Kind, c.Status, c.OfficeCode, c.ApplicationNumber, c.SubmittedAt, c.Declaration,
             c.Documents.Values.OrderBy(d => d.Kind, StringComparer.Ordinal).Select(d => new CaseDocumentLink(d.Kind, $"/api/v1/cases/{c.Id}/documents/{d.Kind}")).ToList(),
-            c.HolderAt(now), c.HolderAt(now) is null ? null : c.ClaimedUntil, events.Select(e => History(e.Timestamp, e.Data)).OfType<CaseHistoryEntry>().ToList());
+            c.HolderAt(now), c.HolderAt(now) is null ? null : c.ClaimedUntil,
+            new RegistryCheckResponse(check.Found, check.FullName, check.DateOfBirth, check.Gender), events.Select(e => History(e.Timestamp, e.Data)).OfType<CaseHistoryEntry>().ToList());
     }
 
     public async ValueTask<CaseDocumentContent> Handle(GetCaseDocument command, CancellationToken cancellationToken)
