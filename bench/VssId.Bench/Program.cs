@@ -19,6 +19,11 @@ internal static class Benchmark
         var only = args.FirstOrDefault(a => !int.TryParse(a, out _));
         Console.WriteLine($"VssId benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 
+        if (only == "approval")
+        {
+            await WithCluster(cs => ApprovalBench.Run(cs, seconds));
+            return;
+        }
         if (only == "identity")
         {
             await WithCluster(cs => IdentityBench.Run(cs, seconds));
