@@ -65,6 +65,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
         ["DELETE /api/v1/admin/clients/{clientId}"] = AccessPolicies.Admin,
         ["GET /api/v1/admin/audit"] = AccessPolicies.Admin,
         ["PUT /api/v1/admin/registry"] = AccessPolicies.Admin,
+        ["PUT /api/v1/admin/offices"] = AccessPolicies.Admin,
         ["PUT /api/v1/admin/offices/{officeCode}/settings"] = AccessPolicies.Admin,
         ["GET /api/v1/offices/{officeCode}/cases"] = AccessPolicies.Officer,
         ["GET /api/v1/offices/{officeCode}/stats"] = AccessPolicies.Officer,
@@ -149,7 +150,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
                 {
                     request.Content = new ByteArrayContent(TestImages.Jpeg) { Headers = { ContentType = new MediaTypeHeaderValue("image/jpeg") } };
                 }
-                else if (route.EndsWith("/registry", StringComparison.Ordinal))
+                else if (route.EndsWith("/registry", StringComparison.Ordinal) || key == "PUT /api/v1/admin/offices")
                 {
                     request.Content = new StringContent("bhxhCode,fullName,dateOfBirth,gender\n", Encoding.UTF8, "text/csv");
                 }

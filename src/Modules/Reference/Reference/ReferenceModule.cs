@@ -21,17 +21,20 @@ public sealed class ReferenceModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IAddressCatalog>(_ => AdministrativeUnits.Instance);
-        services.AddSingleton<IOfficeCatalog>(_ => Offices.Instance);
+        services.AddSingleton<OfficeDirectory>();
+        services.AddSingleton<IOfficeCatalog>(sp => sp.GetRequiredService<OfficeDirectory>());
+        services.AddHostedService(sp => sp.GetRequiredService<OfficeDirectory>());
         services.AddSingleton<IRejectionReasonCatalog, RejectionReasons>();
         services.AddHostedService<CatalogWarmUp>();
         services.AddModulePartsOf<ReferenceModule>();
     }
 
-    public RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) => app.MapGroup("/api/v1/reference").WithTags(Tag);
+    public RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) => app.MapGroup("/api/v1").WithTags(Tag);
 
     public void ConfigureMarten(StoreOptions options)
     {
-        // The seeded catalogs live in memory; office management by administrators will add documents here.
+        // The seeded catalogs live in memory; administrators' imported offices are laid over them.
+        options.Storage.ExtendedSchemaObjects.Add(OfficeDirectory.Table());
     }
 
     // Loads the catalogs while the host starts, so the first request does not pay for it.

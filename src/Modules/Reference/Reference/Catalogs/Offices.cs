@@ -30,6 +30,24 @@ internal sealed class Offices : IOfficeCatalog
             ? office
             : null;
 
+    /// <summary>
+    /// The seed with the administrators' imported offices laid over it: an imported code replaces the seeded
+    /// office of that code (with its validity dates), a new code is added.
+    /// </summary>
+    public Offices With(IReadOnlyCollection<OfficeInfo> imported)
+    {
+        var byCode = imported.ToDictionary(o => o.Code);
+        var offices = All.Where(o => !byCode.ContainsKey(o.Code)).Concat(imported).ToList();
+        return Index(offices);
+    }
+
+    private static Offices Index(List<OfficeInfo> offices) => new()
+    {
+        All = offices,
+        ByCode = offices.ToFrozenDictionary(o => o.Code),
+        ByLegacyProvince = offices.GroupBy(o => o.LegacyProvinceCode).ToFrozenDictionary(g => g.Key, g => g.ToArray()),
+    };
+
     public static Offices Seed(AdministrativeUnits units)
     {
         var haNoi = ReadHaNoi();
@@ -47,12 +65,7 @@ internal sealed class Offices : IOfficeCatalog
                     province.Unit.Code, district.Unit.Code, Derived: true, null, null));
             }
         }
-        return new Offices
-        {
-            All = offices,
-            ByCode = offices.ToFrozenDictionary(o => o.Code),
-            ByLegacyProvince = offices.GroupBy(o => o.LegacyProvinceCode).ToFrozenDictionary(g => g.Key, g => g.ToArray()),
-        };
+        return Index(offices);
     }
 
     private static List<OfficeInfo> ReadHaNoi()

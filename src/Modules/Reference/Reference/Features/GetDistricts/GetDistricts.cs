@@ -28,7 +28,7 @@ public sealed class GetDistrictsHandler : IQueryHandler<GetDistricts, IReadOnlyL
 internal sealed class GetDistrictsEndpoint : IEndpoint
 {
     public void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/provinces/{code}/districts", async (string code, ISender sender, CancellationToken ct) =>
+        group.MapGet("/reference/provinces/{code}/districts", async (string code, ISender sender, CancellationToken ct) =>
                 TypedResults.Ok(await sender.Send(new GetDistricts(code), ct)))
             .WithName("GetDistricts")
             .WithParameter("code", "Mã tỉnh/thành phố theo danh mục cũ, ví dụ `01` Thành phố Hà Nội.", "01")

@@ -27,12 +27,12 @@ public sealed record OfficeResponse(
 /// </summary>
 public sealed record GetOffices(string? Province, string? Catalog) : IQuery<IReadOnlyList<OfficeResponse>>;
 
-public sealed class GetOfficesHandler : IQueryHandler<GetOffices, IReadOnlyList<OfficeResponse>>
+public sealed class GetOfficesHandler(IOfficeCatalog officeCatalog) : IQueryHandler<GetOffices, IReadOnlyList<OfficeResponse>>
 {
     public ValueTask<IReadOnlyList<OfficeResponse>> Handle(GetOffices query, CancellationToken cancellationToken)
     {
         var units = AdministrativeUnits.Instance;
-        var offices = Offices.Instance;
+        var offices = ((OfficeDirectory)officeCatalog).Current;
         var catalog = ReferenceProblems.Catalog(query.Catalog);
         IEnumerable<OfficeInfo> selected;
         if (query.Province is null)
@@ -65,7 +65,7 @@ public sealed class GetOfficesHandler : IQueryHandler<GetOffices, IReadOnlyList<
 internal sealed class GetOfficesEndpoint : IEndpoint
 {
     public void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/offices", async (ISender sender, CancellationToken ct, string? province = null, string? catalog = null) =>
+        group.MapGet("/reference/offices", async (ISender sender, CancellationToken ct, string? province = null, string? catalog = null) =>
                 TypedResults.Ok(await sender.Send(new GetOffices(province, catalog), ct)))
             .WithParameter("catalog", ReferenceProblems.CatalogParameter, AddressCatalogs.Legacy, [AddressCatalogs.Current, AddressCatalogs.Legacy], enumName: "AddressCatalog")
             .WithName("GetOffices")

@@ -27,7 +27,7 @@ public sealed class GetProvincesHandler : IQueryHandler<GetProvinces, IReadOnlyL
 internal sealed class GetProvincesEndpoint : IEndpoint
 {
     public void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/provinces", async (ISender sender, CancellationToken ct, string? catalog = null) =>
+        group.MapGet("/reference/provinces", async (ISender sender, CancellationToken ct, string? catalog = null) =>
                 TypedResults.Ok(await sender.Send(new GetProvinces(catalog), ct)))
             .WithParameter("catalog", ReferenceProblems.CatalogParameter, AddressCatalogs.Legacy, [AddressCatalogs.Current, AddressCatalogs.Legacy], enumName: "AddressCatalog")
             .WithName("GetProvinces")

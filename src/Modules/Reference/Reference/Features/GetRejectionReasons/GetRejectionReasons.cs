@@ -28,7 +28,7 @@ public sealed class GetRejectionReasonsHandler : IQueryHandler<GetRejectionReaso
 internal sealed class GetRejectionReasonsEndpoint : IEndpoint
 {
     public void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/rejection-reasons", async (HttpRequest request, ISender sender, CancellationToken ct) =>
+        group.MapGet("/reference/rejection-reasons", async (HttpRequest request, ISender sender, CancellationToken ct) =>
                 TypedResults.Ok(await sender.Send(new GetRejectionReasons(Language.FromAcceptLanguage(request.Headers.AcceptLanguage)), ct)))
             .WithName("GetRejectionReasons")
             .WithSummary("Danh mục lý do từ chối/yêu cầu bổ sung · Rejection and needs-information reasons")

@@ -56,7 +56,7 @@ internal sealed class GetWardsEndpoint : IEndpoint
 
     public void Map(IEndpointRouteBuilder group)
     {
-        group.MapGet("/provinces/{code}/wards", async (string code, ISender sender, CancellationToken ct, string? catalog = null) =>
+        group.MapGet("/reference/provinces/{code}/wards", async (string code, ISender sender, CancellationToken ct, string? catalog = null) =>
                 TypedResults.Ok(await sender.Send(new GetWards(catalog, code, null), ct)))
             .WithParameter("catalog", ReferenceProblems.CatalogParameter, AddressCatalogs.Current, [AddressCatalogs.Current, AddressCatalogs.Legacy], enumName: "AddressCatalog")
             .WithParameter("code", "Mã tỉnh/thành phố theo danh mục đã chọn, ví dụ `01` Thành phố Hà Nội.", "01")
@@ -71,7 +71,7 @@ internal sealed class GetWardsEndpoint : IEndpoint
                 new AdministrativeUnitResponse("00008", "Ngọc Hà", "Phường Ngọc Hà"),
             });
 
-        group.MapGet("/districts/{code}/wards", async (string code, ISender sender, CancellationToken ct) =>
+        group.MapGet("/reference/districts/{code}/wards", async (string code, ISender sender, CancellationToken ct) =>
                 TypedResults.Ok(await sender.Send(new GetWards(AddressCatalogs.Legacy, null, code), ct)))
             .WithName("GetDistrictWards")
             .WithDescription("Chỉ danh mục cũ (`legacy`) có cấp quận/huyện. Only the legacy catalog has districts.")
@@ -81,7 +81,7 @@ internal sealed class GetWardsEndpoint : IEndpoint
             .ProducesProblems(ReferenceProblems.DistrictNotFound)
             .WithResponseExample(StatusCodes.Status200OK, Example);
 
-        group.MapGet("/provinces/{provinceCode}/districts/{code}/wards", async (string provinceCode, string code, ISender sender, CancellationToken ct) =>
+        group.MapGet("/reference/provinces/{provinceCode}/districts/{code}/wards", async (string provinceCode, string code, ISender sender, CancellationToken ct) =>
                 TypedResults.Ok(await sender.Send(new GetWards(AddressCatalogs.Legacy, provinceCode, code), ct)))
             .WithName("GetProvinceDistrictWards")
             .WithParameter("provinceCode", "Mã tỉnh/thành phố (danh mục cũ).", "01")
