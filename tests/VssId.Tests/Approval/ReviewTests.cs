@@ -179,6 +179,10 @@ public sealed class ReviewTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
         Assert.Contains("Ảnh mặt sau bị lóa.", application.GetProperty("rejection").GetProperty("message").GetString(), StringComparison.Ordinal);
         await Eventually.True(async () => (await _identity.Http.GetFromJsonAsync<JsonElement[]>(new Uri($"/api/dev/messages?to={phone}", UriKind.Relative)))!
             .Any(m => m.GetProperty("body").GetString()!.Contains("can bo sung", StringComparison.Ordinal)), because: "the applicant is told by SMS");
+        // …and by email (on file), with diacritics.
+        await Eventually.True(async () => (await _identity.Http.GetFromJsonAsync<JsonElement[]>(new Uri("/api/dev/messages?to=an.nguyen@example.vn", UriKind.Relative)))!
+            .Any(m => m.GetProperty("body").GetString()!.Contains($"{number}: cần bổ sung thông tin", StringComparison.Ordinal)
+                && m.GetProperty("body").GetString()!.Contains("Ảnh mặt sau bị lóa.", StringComparison.Ordinal)), because: "the applicant is told by email");
 
         // The applicant fixes the photo and submits again: the same case is back in the queue, with its history.
         Assert.Equal(HttpStatusCode.NoContent, (await _registration.Upload(id, token, "id-back", TestImages.Jpeg)).StatusCode);

@@ -21,6 +21,12 @@ public static class MessageTemplates
     /// <summary>SMS when an account is locked. Parameters: <c>minutes</c>.</summary>
     public const string AccountLocked = "account_locked";
 
+    /// <summary>
+    /// Email mirroring a rejection or a request for information. Parameters: <c>fullName</c>,
+    /// <c>applicationNumber</c>, <c>decision</c> (the decision in words), <c>reason</c>, <c>next</c> (what to do now).
+    /// </summary>
+    public const string DecisionEmail = "decision_email";
+
     /// <summary>Email with a one-time code (password recovery by email). Parameters: <c>code</c>, <c>minutes</c>.</summary>
     public const string OtpEmail = "otp_email";
 

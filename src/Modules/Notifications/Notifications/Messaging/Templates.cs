@@ -26,7 +26,7 @@ internal static class Templates
 
     public static bool IsSms(string template) => Sms.ContainsKey(template);
 
-    public static bool IsEmail(string template) => template is MessageTemplates.DeclarationEmail or MessageTemplates.OtpEmail;
+    public static bool IsEmail(string template) => template is MessageTemplates.DeclarationEmail or MessageTemplates.OtpEmail or MessageTemplates.DecisionEmail;
 
     public static RenderedMessage RenderSms(string template, IReadOnlyDictionary<string, string> parameters)
     {
@@ -41,6 +41,10 @@ internal static class Templates
         if (template == MessageTemplates.OtpEmail)
         {
             return RenderOtpEmail(parameters);
+        }
+        if (template == MessageTemplates.DecisionEmail)
+        {
+            return RenderDecisionEmail(parameters);
         }
         if (template != MessageTemplates.DeclarationEmail)
         {
@@ -62,6 +66,33 @@ internal static class Templates
             <p>Kính gửi <strong>{fullName}</strong>,</p>
             <p>Hồ sơ đăng ký tài khoản giao dịch điện tử VssID số <strong>{applicationNumber}</strong> đã được gửi tới {officeName}.</p>
             <p>Tờ khai (Mẫu số 01) được đính kèm thư này. Vui lòng kiểm tra lại thông tin, in và ký khi được yêu cầu.</p>
+            <p>Trân trọng,<br>VssID — Bảo hiểm xã hội số</p>
+            </body></html>
+            """;
+        var body = Fill(text, parameters, encode: false);
+        return new RenderedMessage(Fill(subject, parameters, encode: false), body, Fill(html, parameters, encode: true), body, false);
+    }
+
+    private static RenderedMessage RenderDecisionEmail(IReadOnlyDictionary<string, string> parameters)
+    {
+        const string subject = "VssID — hồ sơ {applicationNumber}: {decision}";
+        const string text = """
+            Kính gửi {fullName},
+
+            Hồ sơ đăng ký tài khoản giao dịch điện tử VssID số {applicationNumber}: {decision}.
+            Lý do: {reason}
+            {next}
+
+            Trân trọng,
+            VssID — Bảo hiểm xã hội số
+            """;
+        const string html = """
+            <!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Hồ sơ {applicationNumber}</title></head>
+            <body style="font-family:Arial,Helvetica,sans-serif">
+            <p>Kính gửi <strong>{fullName}</strong>,</p>
+            <p>Hồ sơ đăng ký tài khoản giao dịch điện tử VssID số <strong>{applicationNumber}</strong>: {decision}.</p>
+            <p>Lý do: {reason}</p>
+            <p>{next}</p>
             <p>Trân trọng,<br>VssID — Bảo hiểm xã hội số</p>
             </body></html>
             """;

@@ -29,6 +29,8 @@ internal sealed class OnReviewDecisions(IDocumentSession session, IMessageSender
             new DecisionReason(rejected.ReasonCode, rejected.ReasonVi, rejected.ReasonEn, rejected.Note), rejected.DecidedAt), cancellationToken);
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "rejected-sms"), rejected.Phone, MessageTemplates.ApplicationRejected,
             new Dictionary<string, string> { ["applicationNumber"] = rejected.ApplicationNumber, ["reason"] = rejected.ReasonVi }), cancellationToken);
+        await Email(rejected.ApplicationId, rejected.Email, context, rejected.ApplicationNumber, "không được duyệt", Reason(rejected.ReasonVi, rejected.Note),
+            "Bạn có thể tạo hồ sơ mới khi đã khắc phục, hoặc liên hệ cơ quan BHXH.", cancellationToken);
     }
 
     public async Task Handle(InformationRequestedV1 requested, IntegrationEventContext context, CancellationToken cancellationToken)
@@ -37,6 +39,31 @@ internal sealed class OnReviewDecisions(IDocumentSession session, IMessageSender
             new DecisionReason(requested.ReasonCode, requested.ReasonVi, requested.ReasonEn, requested.Note), requested.DecidedAt), cancellationToken);
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "needs-information-sms"), requested.Phone, MessageTemplates.NeedsInformation,
             new Dictionary<string, string> { ["applicationNumber"] = requested.ApplicationNumber, ["reason"] = requested.ReasonVi }), cancellationToken);
+        await Email(requested.ApplicationId, requested.Email, context, requested.ApplicationNumber, "cần bổ sung thông tin", Reason(requested.ReasonVi, requested.Note),
+            "Vui lòng sửa hồ sơ trên ứng dụng và gửi lại.", cancellationToken);
+    }
+
+    private static string Reason(string reason, string? note) => note is { Length: > 0 } ? $"{reason} {note}" : reason;
+
+    // Mirrors the SMS when an email is on file (messages.md). The approval's email is not sent: its news is
+    // the one-time password, which goes by SMS only.
+    private async Task Email(Guid applicationId, string? email, IntegrationEventContext context, string number, string decision, string reason, string next,
+        CancellationToken cancellationToken)
+    {
+        if (email is null)
+        {
+            return;
+        }
+        var application = await session.Events.AggregateStreamAsync<Application>(applicationId, token: cancellationToken);
+        await messages.SendEmail(new EmailRequest(DerivedId.From(context.EventId, "decision-email"), email, MessageTemplates.DecisionEmail,
+            new Dictionary<string, string>
+            {
+                ["fullName"] = application?.Declaration.FullName ?? "",
+                ["applicationNumber"] = number,
+                ["decision"] = decision,
+                ["reason"] = reason,
+                ["next"] = next,
+            }, []), cancellationToken);
     }
 
     private async Task Apply(Guid applicationId, Func<string, object> decision, CancellationToken cancellationToken)
