@@ -9,5 +9,6 @@ ensure_postgres
 # bench/run.sh registration [seconds]  → start-application throughput against a bare baseline
 # bench/run.sh approval [seconds]      → queue pages with 100,000 open cases and 100 arrivals/s; approval → SMS latency
 # bench/run.sh identity [seconds]      → logins/s against the raw Argon2id rate; a JWT GET against the same GET anonymous
+ensure_tool pdftoppm poppler-utils
 dotnet build src/Host/VssId.Host.csproj -c Release -nologo -v quiet -clp:NoSummary
 dotnet run -c Release --project bench/VssId.Bench -- "$@"
