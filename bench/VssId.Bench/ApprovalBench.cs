@@ -47,8 +47,8 @@ internal static class ApprovalBench
 
     public static async Task Run(string connectionString, int seconds)
     {
-        var port = FreePort();
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VSSID_HOST", Path.Combine(FindRoot(), "src", "Host"));
+        var port = BenchSupport.FreePort();
+        BenchSupport.PointAtHostContentRoot();
         await using var host = new Host(connectionString, port);
         host.StartServer();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -139,7 +139,7 @@ internal static class ApprovalBench
         using var anonymous = new HttpClient { BaseAddress = http.BaseAddress };
         for (var i = 0; i < 20; i++)
         {
-            var phone = "09" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var phone = "090" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var started = await anonymous.PostAsJsonAsync(new Uri("/api/v1/registrations", UriKind.Relative), new
             {
                 bhxhCode = "03" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -148,6 +148,10 @@ internal static class ApprovalBench
                 address = new { catalog = "legacy", provinceCode = "01", districtCode = "021", wardCode = "00613", street = "Số 12 ngõ 34 đường Phạm Văn Đồng" },
                 phone, email = (string?)null,
             });
+            if (started.StatusCode != HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"start: {(int)started.StatusCode} {await started.Content.ReadAsStringAsync()}");
+            }
             var draft = await started.Content.ReadFromJsonAsync<JsonElement>();
             var id = draft.GetProperty("id").GetGuid();
             var bearer = new AuthenticationHeaderValue("Bearer", draft.GetProperty("accessToken").GetString());
@@ -233,7 +237,7 @@ internal static class ApprovalBench
     private static async Task<(Guid ApplicationId, string Phone)> Submit(IServiceProvider services, string office)
     {
         var id = Guid.NewGuid();
-        var phone = "09" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var phone = "090" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var code = "02" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var submitted = new ApplicationSubmittedV1(id, $"{office}-20261202-{Random.Shared.Next():D10}", office, DateTimeOffset.UtcNow, code, "Nguyễn Văn An",
             new DateOnly(1990, 3, 15), "Nam", "CCCD", "001090001234", null, "Số 12 ngõ 34, Hà Nội", phone, null,
@@ -272,24 +276,5 @@ internal static class ApprovalBench
             }
         }));
         return new Result(latencies.ToArray(), clock.Elapsed.TotalSeconds, errors);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VssId.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Run the benchmark from the repository.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -66,9 +66,8 @@ internal static class IdentityBench
 
     public static async Task Run(string connectionString, int seconds)
     {
-        var port = FreePort();
-        // WebApplicationFactory looks for the Host's content root beside the solution; tell it where it is.
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VSSID_HOST", Path.Combine(FindRoot(), "src", "Host"));
+        var port = BenchSupport.FreePort();
+        BenchSupport.PointAtHostContentRoot();
         await using var host = new Host(connectionString, port);
         host.StartServer();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -245,24 +244,5 @@ internal static class IdentityBench
             }
         }
         return (self, postgres);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VssId.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Run the benchmark from the repository.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -27,7 +27,7 @@ internal static class RegistrationBench
         }
 
         // The bare baseline: minimal API, one data source, one INSERT per POST.
-        var barePort = FreePort();
+        var barePort = BenchSupport.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{barePort}");
         builder.Logging.ClearProviders();
@@ -46,8 +46,8 @@ internal static class RegistrationBench
         });
         await bare.StartAsync();
 
-        var hostPort = FreePort();
-        var root = FindRoot();
+        var hostPort = BenchSupport.FreePort();
+        var root = BenchSupport.FindRoot();
         var start = new ProcessStartInfo("dotnet", Path.Combine(root, "src/Host/bin/Release/net10.0/VssId.Host.dll"))
         {
             WorkingDirectory = Path.Combine(root, "src/Host"),
@@ -288,24 +288,5 @@ internal static class RegistrationBench
             }
         }));
         return new Result(latencies.ToArray(), clock.Elapsed.TotalSeconds, errors);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VssId.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Run the benchmark from the repository.");
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using nietras.SeparatedValues;
 using Npgsql;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.BuildingBlocks.Security;
@@ -120,28 +121,13 @@ public sealed partial class ImportRegistryHandler(NpgsqlDataSource database, Tim
 internal sealed class ImportRegistryEndpoint : IEndpoint
 {
     // A registry file of 200,000 rows is about 10 MB.
-    private const int MaxBytes = 16 * 1024 * 1024;
+    private const int MaxChars = 16 * 1024 * 1024;
 
     public void Map(IEndpointRouteBuilder group) =>
         group.MapPut("/admin/registry", async (HttpRequest request, ISender sender, CancellationToken ct) =>
             {
-                if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
-                {
-                    throw new ProblemException(CommonProblems.UnsupportedMediaType);
-                }
-                if (request.ContentLength > MaxBytes)
-                {
-                    throw new ProblemException(CommonProblems.TooLarge);
-                }
-                using var reader = new StreamReader(request.Body, Encoding.UTF8);
-                var buffer = new char[MaxBytes + 1];
-                var read = await reader.ReadBlockAsync(buffer, ct);
-                if (read > MaxBytes)
-                {
-                    throw new ProblemException(CommonProblems.TooLarge);
-                }
-                var english = Language.FromAcceptLanguage(request.Headers.AcceptLanguage.ToString()) == Language.English;
-                return TypedResults.Ok(await sender.Send(new ImportRegistry(new string(buffer, 0, read), english), ct));
+                var csv = await CsvBody.Read(request, MaxChars, ct);
+                return TypedResults.Ok(await sender.Send(new ImportRegistry(csv, CsvBody.English(request)), ct));
             })
             .WithName("ImportRegistry")
             .WithTags("Quản trị · Administration")

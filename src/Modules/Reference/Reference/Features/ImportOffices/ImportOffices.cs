@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using nietras.SeparatedValues;
 using Npgsql;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.BuildingBlocks.Security;
@@ -146,24 +147,13 @@ public sealed partial class ImportOfficesHandler(NpgsqlDataSource database, IOff
 
 internal sealed class ImportOfficesEndpoint : IEndpoint
 {
-    private const int MaxBytes = 4 * 1024 * 1024;
+    private const int MaxChars = 4 * 1024 * 1024;
 
     public void Map(IEndpointRouteBuilder group) =>
         group.MapPut("/admin/offices", async (HttpRequest request, ISender sender, CancellationToken ct) =>
             {
-                if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
-                {
-                    throw new ProblemException(CommonProblems.UnsupportedMediaType);
-                }
-                using var reader = new StreamReader(request.Body, Encoding.UTF8);
-                var buffer = new char[MaxBytes + 1];
-                var read = await reader.ReadBlockAsync(buffer, ct);
-                if (read > MaxBytes)
-                {
-                    throw new ProblemException(CommonProblems.TooLarge);
-                }
-                var english = Language.FromAcceptLanguage(request.Headers.AcceptLanguage.ToString()) == Language.English;
-                return TypedResults.Ok(await sender.Send(new ImportOffices(new string(buffer, 0, read), english), ct));
+                var csv = await CsvBody.Read(request, MaxChars, ct);
+                return TypedResults.Ok(await sender.Send(new ImportOffices(csv, CsvBody.English(request)), ct));
             })
             .WithName("ImportOffices")
             .WithTags("Quản trị · Administration")
