@@ -29,27 +29,11 @@ internal static class ApprovalBench
     private const string Office = "00123";
     private const string Password = "Sông Hồng chảy qua 36 phố";
 
-    private sealed class Host(string connectionString, int port) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("ConnectionStrings:Postgres", connectionString);
-            builder.UseSetting("Security:ServerKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
-            builder.UseSetting("Messaging:Sms:Provider", "outbox");
-            builder.UseSetting("Messaging:Email:Provider", "outbox");
-            builder.UseSetting("RateLimiting:Enabled", "false");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseSetting("Logging:LogLevel:Hangfire", "Warning");
-            UseKestrel(port);
-        }
-    }
-
     public static async Task Run(string connectionString, int seconds)
     {
         var port = BenchSupport.FreePort();
         BenchSupport.PointAtHostContentRoot();
-        await using var host = new Host(connectionString, port);
+        await using var host = new BenchHost(connectionString, port, "Development");
         host.StartServer();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await using (var scope = host.Services.CreateAsyncScope())

@@ -1,5 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace VssId.Bench;
 
@@ -28,4 +32,29 @@ internal static class BenchSupport
     /// <summary>WebApplicationFactory looks for the Host's content root beside the solution; tell it where it is.</summary>
     public static void PointAtHostContentRoot() =>
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VSSID_HOST", Path.Combine(FindRoot(), "src", "Host"));
+}
+
+/// <summary>
+/// The real Host (Program) in this process, served by Kestrel on <paramref name="port"/>: settings as deployed
+/// (a fresh server key, messages to the outbox, logs at Warning), rate limits off for the load.
+/// </summary>
+internal sealed class BenchHost(string connectionString, int port, string environment, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.UseSetting("ConnectionStrings:Postgres", connectionString);
+        builder.UseSetting("Security:ServerKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
+        builder.UseSetting("Messaging:Sms:Provider", "outbox");
+        builder.UseSetting("Messaging:Email:Provider", "outbox");
+        builder.UseSetting("RateLimiting:Enabled", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Hangfire", "Warning");
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
+        UseKestrel(port);
+    }
 }

@@ -47,28 +47,11 @@ internal static class IdentityBench
         }
     }
 
-    private sealed class Host(string connectionString, int port) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Postgres", connectionString);
-            builder.UseSetting("Security:ServerKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
-            builder.UseSetting("Messaging:Sms:Provider", "outbox");
-            builder.UseSetting("Messaging:Email:Provider", "outbox");
-            builder.UseSetting("RateLimiting:Enabled", "false");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseSetting("Logging:LogLevel:Hangfire", "Warning");
-            builder.ConfigureTestServices(s => s.AddSingleton<IEndpoint, Probes>());
-            UseKestrel(port);
-        }
-    }
-
     public static async Task Run(string connectionString, int seconds)
     {
         var port = BenchSupport.FreePort();
         BenchSupport.PointAtHostContentRoot();
-        await using var host = new Host(connectionString, port);
+        await using var host = new BenchHost(connectionString, port, "Production", s => s.AddSingleton<IEndpoint, Probes>());
         host.StartServer();
         var baseUrl = $"http://127.0.0.1:{port}";
         var users = new List<string>();

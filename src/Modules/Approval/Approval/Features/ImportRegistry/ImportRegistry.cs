@@ -5,7 +5,6 @@ using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using nietras.SeparatedValues;
 using Npgsql;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Http;
@@ -17,13 +16,7 @@ using VssId.Modules.Approval.ReadModels;
 
 namespace VssId.Modules.Approval.Features.ImportRegistry;
 
-/// <summary>One field of one row that was refused.</summary>
-public sealed record RowFieldError(string Field, string Code, string Message);
-
-/// <summary>A refused row: its line in the file (the header is line 1) and why.</summary>
-public sealed record RejectedRow(int Row, IReadOnlyList<RowFieldError> Errors);
-
-public sealed record RegistryImportResult(int Imported, int Updated, IReadOnlyList<RejectedRow> Rejected);
+public sealed record RegistryImportResult(int Imported, int Updated, IReadOnlyList<CsvRejectedRow> Rejected);
 
 public sealed record ImportRegistry(string Csv, bool English) : ICommand<RegistryImportResult>;
 
@@ -58,14 +51,9 @@ public sealed partial class ImportRegistryHandler(NpgsqlDataSource database, Tim
     {
         var today = VietnamTime.DateOf(time.GetUtcNow());
         var people = new List<RegistryPerson>();
-        var rejected = new List<RejectedRow>();
+        var rejected = new List<CsvRejectedRow>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        using var reader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = true }).FromText(command.Csv);
-        var header = reader.Header.ColNames;
-        if (!header.Select(h => h.Trim()).SequenceEqual(Columns, StringComparer.OrdinalIgnoreCase))
-        {
-            throw new ProblemException(HeaderInvalid);
-        }
+        using var reader = CsvImport.Open(command.Csv, Columns, HeaderInvalid);
         foreach (var row in reader)
         {
             if (people.Count + rejected.Count >= MaxRows)
@@ -73,13 +61,12 @@ public sealed partial class ImportRegistryHandler(NpgsqlDataSource database, Tim
                 throw new ProblemException(TooManyRows);
             }
             var line = row.RowIndex + 1;
-            var errors = new List<RowFieldError>();
-            void Fail(string field, (string Code, LocalizedText Text) error) =>
-                errors.Add(new RowFieldError(field, error.Code, command.English ? error.Text.En : error.Text.Vi));
+            var errors = new CsvImport.RowErrors(command.English);
+            void Fail(string field, (string Code, LocalizedText Text) error) => errors.Add(field, error.Code, error.Text);
             if (row.ColCount < Columns.Length)
             {
                 Fail("row", ColumnsMissing);
-                rejected.Add(new RejectedRow(line, errors));
+                rejected.Add(errors.For(line));
                 continue;
             }
             var code = row[0].ToString().Trim();
@@ -108,7 +95,7 @@ public sealed partial class ImportRegistryHandler(NpgsqlDataSource database, Tim
             }
             if (errors.Count > 0)
             {
-                rejected.Add(new RejectedRow(line, errors));
+                rejected.Add(errors.For(line));
                 continue;
             }
             people.Add(new RegistryPerson(code, name, dateOfBirth, gender));
@@ -137,6 +124,6 @@ internal sealed class ImportRegistryEndpoint : IEndpoint
             .WithDescription("CSV UTF-8 có dòng tiêu đề `bhxhCode,fullName,dateOfBirth,gender` (ngày `yyyy-MM-dd`, giới tính `Nam`/`Nữ`). "
                 + "Mỗi dòng xét riêng; theo mã số BHXH (nhập lại cùng tệp không thay đổi gì). Tối đa 200.000 dòng.")
             .WithResponseExample(StatusCodes.Status200OK, new RegistryImportResult(27, 2,
-                [new RejectedRow(5, [new RowFieldError("dateOfBirth", "registry.date_of_birth_invalid", "Ngày sinh dạng yyyy-MM-dd, không ở tương lai.")])]))
+                [new CsvRejectedRow(5, [new CsvRowError("dateOfBirth", "registry.date_of_birth_invalid", "Ngày sinh dạng yyyy-MM-dd, không ở tương lai.")])]))
             .ProducesProblems(ImportRegistryHandler.HeaderInvalid, ImportRegistryHandler.TooManyRows, CommonProblems.TooLarge, CommonProblems.UnsupportedMediaType);
 }

@@ -5,7 +5,6 @@ using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using nietras.SeparatedValues;
 using Npgsql;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Http;
@@ -17,13 +16,7 @@ using VssId.Modules.Reference.Contracts;
 
 namespace VssId.Modules.Reference.Features.ImportOffices;
 
-/// <summary>One field of one row that was refused.</summary>
-public sealed record OfficeRowError(string Field, string Code, string Message);
-
-/// <summary>A refused row: its line in the file (the header is line 1) and why.</summary>
-public sealed record RejectedOfficeRow(int Row, IReadOnlyList<OfficeRowError> Errors);
-
-public sealed record OfficeImportResult(int Imported, int Updated, IReadOnlyList<RejectedOfficeRow> Rejected);
+public sealed record OfficeImportResult(int Imported, int Updated, IReadOnlyList<CsvRejectedRow> Rejected);
 
 public sealed record ImportOffices(string Csv, bool English) : ICommand<OfficeImportResult>;
 
@@ -55,21 +48,17 @@ public sealed partial class ImportOfficesHandler(NpgsqlDataSource database, IOff
     public async ValueTask<OfficeImportResult> Handle(ImportOffices command, CancellationToken cancellationToken)
     {
         var rows = new List<(string Code, string Name, string Province, DateOnly? From, DateOnly? To)>();
-        var rejected = new List<RejectedOfficeRow>();
+        var rejected = new List<CsvRejectedRow>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        using var reader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = true }).FromText(command.Csv);
-        if (!reader.Header.ColNames.Select(h => h.Trim()).SequenceEqual(Columns, StringComparer.OrdinalIgnoreCase))
-        {
-            throw new ProblemException(HeaderInvalid);
-        }
+        using var reader = CsvImport.Open(command.Csv, Columns, HeaderInvalid);
         foreach (var row in reader)
         {
-            var errors = new List<OfficeRowError>();
-            void Fail(string field, (string Code, LocalizedText Text) error) => errors.Add(new OfficeRowError(field, error.Code, command.English ? error.Text.En : error.Text.Vi));
+            var errors = new CsvImport.RowErrors(command.English);
+            void Fail(string field, (string Code, LocalizedText Text) error) => errors.Add(field, error.Code, error.Text);
             if (row.ColCount < Columns.Length)
             {
                 Fail("row", ColumnsMissing);
-                rejected.Add(new RejectedOfficeRow(row.RowIndex + 1, errors));
+                rejected.Add(errors.For(row.RowIndex + 1));
                 continue;
             }
             var code = row[0].ToString().Trim();
@@ -99,7 +88,7 @@ public sealed partial class ImportOfficesHandler(NpgsqlDataSource database, IOff
             }
             if (errors.Count > 0)
             {
-                rejected.Add(new RejectedOfficeRow(row.RowIndex + 1, errors));
+                rejected.Add(errors.For(row.RowIndex + 1));
                 continue;
             }
             rows.Add((code, name, province, from, to));
@@ -163,6 +152,6 @@ internal sealed class ImportOfficesEndpoint : IEndpoint
             .WithDescription("CSV UTF-8 có dòng tiêu đề `code,name,provinceCode,validFrom,validTo` (ngày `yyyy-MM-dd`, có thể để trống). "
                 + "Theo mã cơ quan: thay cơ quan mặc định cùng mã; cơ quan hết hiệu lực (`validTo` đã qua) không nhận hồ sơ mới.")
             .WithResponseExample(StatusCodes.Status200OK, new OfficeImportResult(31, 1,
-                [new RejectedOfficeRow(4, [new OfficeRowError("provinceCode", "offices.province_invalid", "Mã tỉnh (danh mục cũ, 2 chữ số) không tồn tại.")])]))
+                [new CsvRejectedRow(4, [new CsvRowError("provinceCode", "offices.province_invalid", "Mã tỉnh (danh mục cũ, 2 chữ số) không tồn tại.")])]))
             .ProducesProblems(ImportOfficesHandler.HeaderInvalid, CommonProblems.TooLarge, CommonProblems.UnsupportedMediaType);
 }
