@@ -10,6 +10,8 @@ require_dotnet
 ensure_postgres
 # The Mẫu 01 tests rasterise PDFs with poppler to check what is drawn, not only what is extracted.
 ensure_tool pdftoppm poppler-utils
+# The captcha test shows a naive OCR (tesseract) reads plain letters but not the captcha.
+ensure_tool tesseract tesseract-ocr
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 started=$(date +%s)

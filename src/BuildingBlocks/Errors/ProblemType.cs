@@ -17,6 +17,9 @@ public sealed record FieldError(string Code, LocalizedText Message);
 public static class CommonProblems
 {
     /// <summary>400 with field errors.</summary>
+    /// <summary>A page cursor that no list handed out (field error of <c>cursor</c>).</summary>
+    public static readonly FieldError CursorInvalid = new("request.cursor_invalid", new("Con trỏ trang không hợp lệ.", "The page cursor is invalid."));
+
     public static readonly ProblemType Validation = new("request.validation_failed", 400,
         new("Dữ liệu gửi lên không hợp lệ.", "The request has invalid fields."));
 

@@ -35,6 +35,9 @@ public static class VssIdClaims
     public const string ClientId = "client_id";
     public const string Scope = "scope";
 
+    /// <summary>On a person's token: the partner app they logged in through (OpenID Connect "authorized party").</summary>
+    public const string AuthorizedParty = "azp";
+
     /// <summary>The account's or client's security stamp when the token was issued (a later change refuses it).</summary>
     public const string Stamp = "vssid_stamp";
 
@@ -95,6 +98,9 @@ public static class AccessConventions
 
     /// <summary>The school a school client is bound to, if any.</summary>
     public static string? School(this ClaimsPrincipal user) => user.FindFirst(VssIdClaims.School)?.Value;
+
+    /// <summary>The partner app a person's token was obtained through, if any.</summary>
+    public static string? AuthorizedParty(this ClaimsPrincipal user) => user.FindFirst(VssIdClaims.AuthorizedParty)?.Value;
 
     /// <summary>The caller as the audit trail names it.</summary>
     public static string Actor(this HttpContext http) =>

@@ -75,9 +75,9 @@ public sealed partial class IdentityClient(VssIdApp app)
     }
 
     /// <summary>A citizen whose account is issued and whose password is changed: ready to use.</summary>
-    public async Task<(string BhxhCode, string Phone, string Password)> ActiveCitizen()
+    public async Task<(string BhxhCode, string Phone, string Password)> ActiveCitizen(ApplicationApprovedV1? approved = null)
     {
-        var approved = Approval();
+        approved ??= Approval();
         await Publish(approved);
         var oneTime = await OneTimePassword(approved.Phone);
         var first = (await LoggedIn(approved.BhxhCode, oneTime)).GetProperty("access_token").GetString()!;

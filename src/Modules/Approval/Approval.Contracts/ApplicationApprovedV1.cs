@@ -14,4 +14,21 @@ public sealed record ApplicationApprovedV1(
     string? Email,
     string? IdentityNumber,
     string OfficeCode,
-    DateTimeOffset ApprovedAt);
+    DateTimeOffset ApprovedAt)
+{
+    /// <summary><see cref="CaseKinds.Adult"/> (an application of Registration) or <see cref="CaseKinds.Child"/> (an enrolment of GuardianEnrollment).</summary>
+    public string Kind { get; init; } = CaseKinds.Adult;
+
+    /// <summary>The contact address in words, as declared (kept with the account: a guardian's enrolment defaults to it).</summary>
+    public string? AddressLine { get; init; }
+
+    /// <summary>The address's province, short ("Hà Nội").</summary>
+    public string? ProvinceName { get; init; }
+}
+
+/// <summary>What a review case is about: the kinds the queue filters by (<c>kind=</c>).</summary>
+public static class CaseKinds
+{
+    public const string Adult = "adult";
+    public const string Child = "child";
+}

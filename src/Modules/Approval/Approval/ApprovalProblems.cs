@@ -24,5 +24,5 @@ public static class ApprovalProblems
 
     public static readonly FieldError StatusUnknown = new("case.status_unknown", new("Trạng thái không hợp lệ.", "Unknown status."));
 
-    public static readonly FieldError CursorInvalid = new("request.cursor_invalid", new("Con trỏ trang không hợp lệ.", "The page cursor is invalid."));
+    public static readonly FieldError CursorInvalid = CommonProblems.CursorInvalid;
 }

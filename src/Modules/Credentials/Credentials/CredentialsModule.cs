@@ -11,6 +11,7 @@ using VssId.BuildingBlocks.IntegrationEvents;
 using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
 using VssId.Modules.Credentials.Audit;
+using VssId.Modules.Credentials.Contracts;
 using VssId.Modules.Credentials.Domain;
 using VssId.Modules.Credentials.Integration;
 using VssId.Modules.Credentials.Security;
@@ -37,6 +38,7 @@ public sealed class CredentialsModule : IModule
         services.AddVssIdIdentity(configuration);
         services.AddSingleton<SmartOtp>();
         services.AddSingleton<AuditTrail>();
+        services.AddScoped<ICitizenDirectory, CitizenDirectory>();
         services.AddHostedService<DevelopmentAdmin>();
 
         // Per address: the lock-out protects one account; this keeps one address from spraying many.

@@ -1,27 +1,60 @@
+using Hangfire;
+using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using VssId.BuildingBlocks.IntegrationEvents;
+using VssId.BuildingBlocks.Jobs;
+using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
+using VssId.Modules.GuardianEnrollment.Captcha;
+using VssId.Modules.GuardianEnrollment.Contracts;
+using VssId.Modules.GuardianEnrollment.Domain;
+using VssId.Modules.GuardianEnrollment.Features.ForgetCaptchas;
+using VssId.Modules.GuardianEnrollment.Integration;
+using VssId.Modules.GuardianEnrollment.ReadModels;
+using Weasel.Postgresql;
 
 namespace VssId.Modules.GuardianEnrollment;
 
-/// <summary>Child enrolments by guardians and schools, guardian consent, a child's Mẫu 01. Its features come with their issues.</summary>
+/// <summary>Child enrolments by guardians (and, with their issue, schools): captcha, declaration, birth certificate, "Ghi nhận", a child's Mẫu 01.</summary>
 public sealed class GuardianEnrollmentModule : IModule
 {
-    public string Name => "guardianenrollment";
+    internal const string Tag = "Đăng ký cho trẻ · Guardian enrolment";
 
-    public void AddServices(IServiceCollection services, IConfiguration configuration) =>
+    public string Name => "enrollment";
+
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddModulePartsOf<GuardianEnrollmentModule>();
+        services.AddIntegrationEventRelay<GuardianEnrollmentRelay>();
+        services.AddSingleton<Captchas>();
+        services.AddSingleton<IOpenEnrollments, OpenEnrollments>();
+        services.AddRecurringJob<ForgetCaptchasJob>("enrollment.forget-captchas", job => job.Run(CancellationToken.None), Cron.Hourly());
+    }
 
-    internal const string Tag = "Đăng ký cho con · Guardian enrolment";
-
-    // No endpoints yet: the group is where its issue's features will map (their relative paths under /api/v1).
-    public RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) => app.MapGroup("/api/v1").WithTags(Tag);
+    // "/api": the development captcha endpoint lives beside the outbox under /api/dev; the rest under v1/.
+    public RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) => app.MapGroup("/api").WithTags(Tag);
 
     public void ConfigureMarten(StoreOptions options)
     {
+        options.ForModule(Name)
+            .Event<EnrollmentStarted>("enrollment_started")
+            .Event<EnrollmentDocumentAttached>("document_attached")
+            .Event<EnrollmentSubmitted>("enrollment_submitted")
+            .Event<EnrollmentReviewStarted>("review_started")
+            .Event<EnrollmentApproved>("enrollment_approved")
+            .Event<EnrollmentRejected>("enrollment_rejected")
+            .Event<EnrollmentInformationRequested>("information_requested");
+        // The guardian's view is the aggregate rebuilt from its few events; lists and checks read the narrow index.
+        options.Projections.LiveStreamAggregation<Enrollment>();
+        options.Projections.Add(new EnrollmentIndex(), ProjectionLifecycle.Inline);
+        options.Storage.ExtendedSchemaObjects.Add(EnrollmentIndex.Table());
+        options.Storage.ExtendedSchemaObjects.Add(Captchas.Table());
+        options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));
+        options.AddSqlRefusals(Name, "start_guard");
     }
 }

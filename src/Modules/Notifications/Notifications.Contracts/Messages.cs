@@ -12,6 +12,12 @@ public static class MessageTemplates
     /// <summary>SMS on approval with the one-time password. Parameters: <c>bhxhCode</c>, <c>password</c>.</summary>
     public const string AccountIssued = "account_issued";
 
+    /// <summary>A child's account: its one-time password, sent to the guardian's mobile.</summary>
+    public const string ChildAccountIssued = "child_account_issued";
+
+    /// <summary>A guardian's enrolment of a child reached its office: the number, and what to do with Mẫu 01.</summary>
+    public const string EnrollmentReceived = "enrollment_received";
+
     /// <summary>SMS on rejection. Parameters: <c>applicationNumber</c>, <c>reason</c>.</summary>
     public const string ApplicationRejected = "application_rejected";
 

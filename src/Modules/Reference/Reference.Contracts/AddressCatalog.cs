@@ -44,3 +44,17 @@ public interface IAddressCatalog
     /// <summary>True for the 2-digit code of one of the 63 legacy provinces (CCCD numbers start with it, zero-padded).</summary>
     bool IsLegacyProvinceCode(string code);
 }
+
+/// <summary>What each error code of <see cref="AddressResolution"/> tells the person, in Vietnamese and English.</summary>
+public static class AddressErrorTexts
+{
+    public static (string Vi, string En) For(string code) => code switch
+    {
+        "address.catalog_unknown" => ("Danh mục địa giới phải là \"2025\" hoặc \"legacy\".", "The catalog must be \"2025\" or \"legacy\"."),
+        "address.province_unknown" => ("Mã tỉnh/thành phố không có trong danh mục đã chọn.", "The province code is not in the chosen catalog."),
+        "address.district_required" => ("Danh mục cũ cần mã quận/huyện.", "The legacy catalog needs a district code."),
+        "address.district_unknown" => ("Mã quận/huyện không thuộc tỉnh/thành phố đã chọn.", "The district is not in the chosen province."),
+        "address.district_not_in_catalog" => ("Danh mục 2025 không có cấp quận/huyện; bỏ trống mã quận/huyện.", "The 2025 catalog has no districts; leave the district empty."),
+        _ => ("Mã phường/xã không thuộc đơn vị đã chọn.", "The ward is not in the chosen unit."),
+    };
+}

@@ -11,13 +11,13 @@ using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.IntegrationEvents;
 using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
+using VssId.Modules.Registration.Contracts;
 using VssId.Modules.Registration.Domain;
 using VssId.Modules.Registration.Features.ExpireInactiveApplications;
 using VssId.Modules.Registration.Integration;
 using VssId.BuildingBlocks.Jobs;
 using VssId.Modules.Registration.ReadModels;
 using Weasel.Postgresql;
-using Weasel.Postgresql.Tables;
 
 namespace VssId.Modules.Registration;
 
@@ -34,6 +34,7 @@ public sealed class RegistrationModule : IModule
     {
         services.AddModulePartsOf<RegistrationModule>();
         services.AddIntegrationEventRelay<RegistrationRelay>();
+        services.AddSingleton<IOpenApplications, OpenApplications>();
         services.AddRecurringJob<ExpireInactiveApplicationsJob>("registration.expire-drafts", job => job.Run(CancellationToken.None), Cron.Hourly());
 
         // Keyed by caller address for anonymous callers; numbers are configuration (RateLimiting:*).
@@ -72,20 +73,8 @@ public sealed class RegistrationModule : IModule
         options.Storage.ExtendedSchemaObjects.Add(ApplicationIndex.Table());
         options.Storage.ExtendedSchemaObjects.Add(AccountCodes.Table());
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));
-        // Raises a SQLSTATE from plain SQL: the start checks call it only when one fails (see StartApplication).
-        options.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Functions.Function(
-            new PostgresqlObjectName(Name, "refuse", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage)), $$"""
-            CREATE OR REPLACE FUNCTION {{Name}}.refuse(sqlstate text) RETURNS boolean
-            LANGUAGE plpgsql VOLATILE AS $function$
-            BEGIN
-                RAISE EXCEPTION 'refused: %', sqlstate USING ERRCODE = sqlstate;
-            END
-            $function$;
-            """));
-        // Never written: the statement that runs the checks is an INSERT that inserts nothing (see StartApplication).
-        var guard = new Table($"{Name}.start_guard");
-        guard.AddColumn("ok", "boolean");
-        options.Storage.ExtendedSchemaObjects.Add(guard);
+        // The start checks (see StartApplication): a SQLSTATE from plain SQL, in the append's transaction.
+        options.AddSqlRefusals(Name, "start_guard");
     }
 
     /// <summary>The SQLSTATEs the start checks raise.</summary>

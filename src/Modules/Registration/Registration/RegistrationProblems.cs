@@ -1,4 +1,5 @@
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Formats;
 
 namespace VssId.Modules.Registration;
 
@@ -69,19 +70,13 @@ public static class RegistrationProblems
         new("Không đọc được mã QR.", "The QR payload could not be read."));
 
     // Field errors.
-    public static readonly FieldError BhxhCodeInvalid = new("registration.bhxh_code_invalid",
-        new("Mã số BHXH gồm đúng 10 chữ số (hoặc mã thẻ BHYT 15 ký tự có 10 số cuối là mã số BHXH).",
-            "The social-insurance code is exactly 10 digits (or a 15-character health-insurance card code ending in it)."));
+    public static readonly FieldError BhxhCodeInvalid = PersonFieldErrors.BhxhCodeInvalid;
 
-    public static readonly FieldError FullNameInvalid = new("registration.full_name_invalid",
-        new("Họ và tên gồm 2–100 ký tự: chữ cái (có dấu), khoảng trắng, dấu nháy đơn, gạch nối, dấu chấm.",
-            "The full name is 2–100 characters: letters (with diacritics), spaces, apostrophes, hyphens and periods."));
+    public static readonly FieldError FullNameInvalid = PersonFieldErrors.FullNameInvalid;
 
-    public static readonly FieldError DateOfBirthInvalid = new("registration.date_of_birth_invalid",
-        new("Ngày sinh phải là ngày có thật, không ở tương lai và không trước năm 1900.", "The date of birth must be a real date, not in the future and not before 1900."));
+    public static readonly FieldError DateOfBirthInvalid = PersonFieldErrors.DateOfBirthInvalid;
 
-    public static readonly FieldError GenderInvalid = new("registration.gender_invalid",
-        new("Giới tính là \"Nam\" hoặc \"Nữ\".", "The gender is \"Nam\" or \"Nữ\"."));
+    public static readonly FieldError GenderInvalid = PersonFieldErrors.GenderInvalid;
 
     public static readonly FieldError DocumentTypeInvalid = new("registration.identity_type_invalid",
         new("Loại giấy tờ là CCCD, CMND hoặc Passport.", "The document type is CCCD, CMND or Passport."));
@@ -105,13 +100,11 @@ public static class RegistrationProblems
     public static readonly FieldError EmailInvalid = new("registration.email_invalid",
         new("Địa chỉ email không hợp lệ.", "Not a valid email address."));
 
-    public static readonly FieldError StreetInvalid = new("registration.street_invalid",
-        new("Số nhà, tên đường gồm 1–200 ký tự.", "The street line is 1–200 characters."));
+    public static readonly FieldError StreetInvalid = PersonFieldErrors.StreetInvalid;
 
-    public static readonly FieldError Required = new("request.required", new("Bắt buộc.", "Required."));
+    public static readonly FieldError Required = PersonFieldErrors.Required;
 
-    public static readonly FieldError OfficeUnknown = new("registration.office_unknown",
-        new("Cơ quan BHXH tiếp nhận không có trong danh mục.", "The receiving office is not in the catalog."));
+    public static readonly FieldError OfficeUnknown = PersonFieldErrors.OfficeUnknown;
 
     public static readonly FieldError EmailRequired = new("registration.email_required",
         new("Cần khai báo email để nhận tờ khai qua email.", "An email is needed to receive the declaration by email."));

@@ -1,12 +1,26 @@
 using System.Collections.Immutable;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Identifiers;
+using VssId.Modules.Approval.Contracts;
 
 namespace VssId.Modules.Approval.Domain;
 
-/// <summary>What the reviewer sees of the declaration (from the submission contract; Registration's tables are never read).</summary>
-public sealed record CaseDeclaration(string BhxhCode, string FullName, DateOnly DateOfBirth, string Gender, string IdentityDocumentType,
-    string IdentityNumber, string? Nationality, string AddressLine, string Phone, string? Email);
+/// <summary>
+/// What the reviewer sees of the declaration (from the submission contract; the other modules' tables are never
+/// read). A child has no identity document; its contact (<see cref="Phone"/>, <see cref="Email"/>) is the guardian's.
+/// </summary>
+public sealed record CaseDeclaration(string BhxhCode, string FullName, DateOnly DateOfBirth, string Gender, string? IdentityDocumentType,
+    string? IdentityNumber, string? Nationality, string AddressLine, string Phone, string? Email)
+{
+    /// <summary>The address's province, short ("Hà Nội"): kept with the account the approval opens.</summary>
+    public string? ProvinceName { get; init; }
+
+    /// <summary>The guardian who enrolled the child (child cases only).</summary>
+    public CaseGuardian? Guardian { get; init; }
+}
+
+/// <summary>The guardian of a child's case, as the enrolment declared them (their CCCD equals their account's).</summary>
+public sealed record CaseGuardian(string FullName, string BhxhCode, string IdentityNumber, string Relationship);
 
 /// <summary>A photo of the case: its kind and where the file store keeps it.</summary>
 public sealed record CaseDocument(string Kind, string StorageKey, string ContentType);
@@ -47,13 +61,18 @@ public static class CaseStatus
 }
 
 /// <summary>
-/// The review of one application (or, later, one child enrolment) by its office: claimed by one officer
+/// The review of one application or one child enrolment by its office: claimed by one officer
 /// at a time (30 minutes), decided by the officer who holds it. Immutable; rebuilt from its events.
 /// </summary>
 public sealed record ReviewCase
 {
     public static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(30);
     public static readonly IReadOnlyList<string> RequiredAdultDocuments = ["portrait", "id-front", "id-back"];
+
+    /// <summary>A child's enrolment is approved on its birth certificate (the portrait is optional).</summary>
+    public static readonly IReadOnlyList<string> RequiredChildDocuments = ["birth-certificate"];
+
+    public static IReadOnlyList<string> RequiredDocuments(string kind) => kind == CaseKinds.Child ? RequiredChildDocuments : RequiredAdultDocuments;
 
     public Guid Id { get; init; }
     public Guid ApplicationId { get; init; }
@@ -101,8 +120,8 @@ public sealed record ReviewCase
     /// The system's approval of a (re)submission: only when the office allows it, every field matches the
     /// registry and the required photos are there. Anything else waits for an officer.
     /// </summary>
-    public static CaseApproved? AutoApprove(IEnumerable<CaseDocument> documents, RegistryCheck check, bool officeAllows, DateTimeOffset now) =>
-        officeAllows && check.AllMatch && RequiredAdultDocuments.All(k => documents.Any(d => d.Kind == k)) ? new CaseApproved(AutoApprover, now) : null;
+    public static CaseApproved? AutoApprove(string kind, IEnumerable<CaseDocument> documents, RegistryCheck check, bool officeAllows, DateTimeOffset now) =>
+        officeAllows && check.AllMatch && RequiredDocuments(kind).All(k => documents.Any(d => d.Kind == k)) ? new CaseApproved(AutoApprover, now) : null;
 
     public string? HolderAt(DateTimeOffset now) => ClaimedUntil > now ? ClaimedBy : null;
 
@@ -127,7 +146,7 @@ public sealed record ReviewCase
     public CaseApproved Approve(string officer, DateTimeOffset now)
     {
         EnsureHeldBy(officer, now);
-        var missing = RequiredAdultDocuments.Where(k => !Documents.ContainsKey(k)).ToArray();
+        var missing = RequiredDocuments(Kind).Where(k => !Documents.ContainsKey(k)).ToArray();
         if (missing.Length > 0)
         {
             throw new ProblemException(ApprovalProblems.DocumentsMissing,

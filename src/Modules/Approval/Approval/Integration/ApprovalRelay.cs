@@ -33,13 +33,19 @@ internal sealed class ApprovalRelay(IServiceScopeFactory scopes, ILogger<Approva
         var d = @case.Declaration;
         return domainEvent.Data switch
         {
-            ReviewStarted e => new ReviewStartedV1(@case.ApplicationId, @case.ApplicationNumber, e.At),
-            CaseApproved e => new ApplicationApprovedV1(@case.ApplicationId, d.BhxhCode, d.FullName, d.Phone, d.Email, d.IdentityNumber, @case.OfficeCode, e.At),
+            ReviewStarted e => new ReviewStartedV1(@case.ApplicationId, @case.ApplicationNumber, e.At) { Kind = @case.Kind },
+            // A child's phone is the guardian's: the child's one-time password goes there.
+            CaseApproved e => new ApplicationApprovedV1(@case.ApplicationId, d.BhxhCode, d.FullName, d.Phone, d.Email, d.IdentityNumber, @case.OfficeCode, e.At)
+            {
+                Kind = @case.Kind,
+                AddressLine = d.AddressLine,
+                ProvinceName = d.ProvinceName,
+            },
             CaseRejected e => reasons.Find(e.ReasonCode) is { } r
-                ? new ApplicationRejectedV1(@case.ApplicationId, @case.ApplicationNumber, r.Code, r.Vi, r.En, e.Note, d.Phone, d.Email, e.At)
+                ? new ApplicationRejectedV1(@case.ApplicationId, @case.ApplicationNumber, r.Code, r.Vi, r.En, e.Note, d.Phone, d.Email, e.At) { Kind = @case.Kind }
                 : null,
             InformationRequested e => reasons.Find(e.ReasonCode) is { } r
-                ? new InformationRequestedV1(@case.ApplicationId, @case.ApplicationNumber, r.Code, r.Vi, r.En, e.Note, d.Phone, d.Email, e.At)
+                ? new InformationRequestedV1(@case.ApplicationId, @case.ApplicationNumber, r.Code, r.Vi, r.En, e.Note, d.Phone, d.Email, e.At) { Kind = @case.Kind }
                 : null,
             _ => null,
         };

@@ -14,6 +14,10 @@ public sealed record AccountOpened(Guid AccountId, string BhxhCode, string Phone
     public string? Email { get; init; }
     public string? IdentityNumber { get; init; }
     public string? OfficeCode { get; init; }
+
+    /// <summary>The contact address in words and its province, as the approved declaration gave them.</summary>
+    public string? AddressLine { get; init; }
+    public string? ProvinceName { get; init; }
     public string? OneTimePasswordHash { get; init; }
     public DateTimeOffset? OneTimePasswordExpiresAt { get; init; }
 }
@@ -75,6 +79,8 @@ public sealed record Account
     public string? Phone { get; init; }
     public string? Email { get; init; }
     public string? IdentityNumber { get; init; }
+    public string? AddressLine { get; init; }
+    public string? ProvinceName { get; init; }
     public required string Role { get; init; }
     public string? OfficeCode { get; init; }
     public Guid ApplicationId { get; init; }
@@ -107,6 +113,8 @@ public sealed record Account
         Phone = e.Phone,
         Email = e.Email,
         IdentityNumber = e.IdentityNumber,
+        AddressLine = e.AddressLine,
+        ProvinceName = e.ProvinceName,
         Role = Roles.Citizen,
         ApplicationId = e.ApplicationId,
         OpenedAt = e.At,

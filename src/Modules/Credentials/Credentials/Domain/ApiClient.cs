@@ -41,6 +41,9 @@ public sealed record RefreshFamily
 {
     public Guid Id { get; init; }
     public required string Subject { get; init; }
+
+    /// <summary>The partner app the holder logged in through, if any (its revocation ends the login).</summary>
+    public string? ClientId { get; init; }
     public int Generation { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }

@@ -22,7 +22,7 @@ internal static class Cursor
         }
         catch (FormatException)
         {
-            throw new ValidationProblemException([("cursor", new FieldError("request.cursor_invalid", new("Con trỏ trang không hợp lệ.", "The page cursor is invalid.")))]);
+            throw new ValidationProblemException([("cursor", CommonProblems.CursorInvalid)]);
         }
     }
 

@@ -19,6 +19,8 @@ internal static class Templates
         [MessageTemplates.Otp] = new("VssID: Mã xác thực của bạn là {code}. Hiệu lực {minutes} phút. Không chia sẻ mã này cho bất kỳ ai.", ["code"]),
         [MessageTemplates.ApplicationReceived] = new("VssID: Hồ sơ {applicationNumber} đã được gửi tới {officeName}. Tra cứu tình trạng bằng mã số BHXH và số điện thoại.", []),
         [MessageTemplates.AccountIssued] = new("VssID: Tài khoản {bhxhCode} đã được duyệt. Mật khẩu đăng nhập lần đầu: {password}. Vui lòng đổi mật khẩu sau khi đăng nhập.", ["password"]),
+        [MessageTemplates.ChildAccountIssued] = new("VssID: Tài khoản của trẻ {bhxhCode} đã được duyệt. Mật khẩu đăng nhập lần đầu: {password}. Vui lòng đổi mật khẩu sau khi đăng nhập.", ["password"]),
+        [MessageTemplates.EnrollmentReceived] = new("VssID: Hồ sơ của trẻ {applicationNumber} đã được gửi tới {officeName}. In tờ khai Mẫu 01, ký và nộp cho giáo viên chủ nhiệm.", []),
         [MessageTemplates.ApplicationRejected] = new("VssID: Hồ sơ {applicationNumber} không được duyệt. Lý do: {reason}", []),
         [MessageTemplates.NeedsInformation] = new("VssID: Hồ sơ {applicationNumber} cần bổ sung: {reason}. Vui lòng sửa và gửi lại trên ứng dụng.", []),
         [MessageTemplates.AccountLocked] = new("VssID: Tài khoản của bạn bị tạm khóa {minutes} phút do nhập sai mật khẩu nhiều lần. Dùng \"Quên mật khẩu\" nếu cần.", []),

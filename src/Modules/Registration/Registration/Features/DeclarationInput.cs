@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text;
 using System.Text.RegularExpressions;
-using PhoneNumbers;
+using VssId.BuildingBlocks.Formats;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Time;
 using VssId.Modules.Reference.Contracts;
@@ -46,19 +46,17 @@ public sealed record AddressRequest(
 /// </summary>
 public static partial class DeclarationInput
 {
-    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
-
     public static Declaration Normalise(DeclarationRequest? request, IAddressCatalog catalog, DateTimeOffset now)
     {
         var errors = new FieldErrors();
         request ??= new DeclarationRequest(null, null, null, null, null, null, null, null);
 
-        var bhxhCode = NormaliseBhxhCode(request.BhxhCode);
+        var bhxhCode = PersonFormats.BhxhCode(request.BhxhCode);
         if (bhxhCode is null)
         {
             errors.Add("bhxhCode", RegistrationProblems.BhxhCodeInvalid);
         }
-        var fullName = NormaliseName(request.FullName);
+        var fullName = PersonFormats.FullName(request.FullName);
         if (fullName is null)
         {
             errors.Add("fullName", RegistrationProblems.FullNameInvalid);
@@ -76,7 +74,7 @@ public static partial class DeclarationInput
         }
         var identity = NormaliseIdentity(request.IdentityDocument, dateOfBirth, gender, catalog, errors);
         var address = NormaliseAddress(request.Address, catalog, errors);
-        var phone = NormalisePhone(request.Phone);
+        var phone = PersonFormats.Mobile(request.Phone);
         if (phone is null)
         {
             errors.Add("phone", RegistrationProblems.PhoneInvalid);
@@ -92,55 +90,6 @@ public static partial class DeclarationInput
         }
         errors.ThrowIfAny();
         return new Declaration(bhxhCode!, fullName!, dateOfBirth, gender!, identity!, address!, phone!, email);
-    }
-
-    /// <summary>10 digits, or the 15-character BHYT card code whose last 10 characters are digits.</summary>
-    public static string? NormaliseBhxhCode(string? value)
-    {
-        var code = Text(value)?.ToUpperInvariant();
-        if (code is null)
-        {
-            return null;
-        }
-        if (TenDigits().IsMatch(code))
-        {
-            return code;
-        }
-        return BhytCard().IsMatch(code) ? code[^10..] : null;
-    }
-
-    public static string? NormalisePhone(string? value)
-    {
-        var raw = Text(value);
-        if (string.IsNullOrEmpty(raw) || raw.Length > 20)
-        {
-            return null;
-        }
-        try
-        {
-            var number = Phones.Parse(raw.Replace(".", " ", StringComparison.Ordinal), "VN");
-            if (number.CountryCode != 84 || !Phones.IsValidNumber(number) || Phones.GetNumberType(number) != PhoneNumberType.MOBILE)
-            {
-                return null;
-            }
-            var national = number.NationalNumber.ToString(CultureInfo.InvariantCulture);
-            return national.Length == 9 ? "0" + national : null;
-        }
-        catch (NumberParseException)
-        {
-            return null;
-        }
-    }
-
-    private static string? NormaliseName(string? value)
-    {
-        var name = Text(value);
-        if (name is null)
-        {
-            return null;
-        }
-        name = Spaces().Replace(name, " ");
-        return name.Length is >= 2 and <= 100 && NameCharacters().IsMatch(name) && name.Count(char.IsLetter) >= 2 ? name : null;
     }
 
     private static IdentityDocument? NormaliseIdentity(IdentityDocumentRequest? request, DateOnly dateOfBirth, string? gender,
@@ -214,16 +163,16 @@ public static partial class DeclarationInput
             errors.Add("address", RegistrationProblems.Required);
             return null;
         }
-        var street = Text(request.Street);
+        var street = PersonFormats.Text(request.Street);
         var streetValid = street is { Length: >= 1 and <= 200 };
         if (!streetValid)
         {
             errors.Add("address.street", RegistrationProblems.StreetInvalid);
         }
-        var catalogName = Text(request.Catalog) ?? AddressCatalogs.Current;
-        var district = Text(request.DistrictCode);
-        var resolution = catalog.Resolve(new AddressCodes(catalogName, Text(request.ProvinceCode) ?? "", string.IsNullOrEmpty(district) ? null : district,
-            Text(request.WardCode) ?? ""));
+        var catalogName = PersonFormats.Text(request.Catalog) ?? AddressCatalogs.Current;
+        var district = PersonFormats.Text(request.DistrictCode);
+        var resolution = catalog.Resolve(new AddressCodes(catalogName, PersonFormats.Text(request.ProvinceCode) ?? "", string.IsNullOrEmpty(district) ? null : district,
+            PersonFormats.Text(request.WardCode) ?? ""));
         if (!resolution.IsValid)
         {
             errors.Add($"address.{resolution.ErrorField}", AddressErrors.For(resolution.ErrorCode!));
@@ -252,13 +201,13 @@ public static partial class DeclarationInput
         }
     }
 
-    private static string? Text(string? value) => value?.Normalize(NormalizationForm.FormC).Trim();
+    private static string? Text(string? value) => PersonFormats.Text(value);
 
-    [GeneratedRegex("^[0-9]{10}$")]
-    private static partial Regex TenDigits();
+    public static string? NormaliseBhxhCode(string? value) => PersonFormats.BhxhCode(value);
 
-    [GeneratedRegex("^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$")]
-    private static partial Regex BhytCard();
+    public static string? NormalisePhone(string? value) => PersonFormats.Mobile(value);
+
+
 
     [GeneratedRegex("^[0-9]{9}$")]
     private static partial Regex NineDigits();
@@ -275,25 +224,17 @@ public static partial class DeclarationInput
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex IsoAlpha2();
 
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Spaces();
 
-    [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M} '’.\-]*$")]
-    private static partial Regex NameCharacters();
 }
 
 /// <summary>Texts for the Reference catalog's address error codes.</summary>
 public static class AddressErrors
 {
-    public static FieldError For(string code) => code switch
+    public static FieldError For(string code)
     {
-        "address.catalog_unknown" => new(code, new("Danh mục địa giới phải là \"2025\" hoặc \"legacy\".", "The catalog must be \"2025\" or \"legacy\".")),
-        "address.province_unknown" => new(code, new("Mã tỉnh/thành phố không có trong danh mục đã chọn.", "The province code is not in the chosen catalog.")),
-        "address.district_required" => new(code, new("Danh mục cũ cần mã quận/huyện.", "The legacy catalog needs a district code.")),
-        "address.district_unknown" => new(code, new("Mã quận/huyện không thuộc tỉnh/thành phố đã chọn.", "The district is not in the chosen province.")),
-        "address.district_not_in_catalog" => new(code, new("Danh mục 2025 không có cấp quận/huyện; bỏ trống mã quận/huyện.", "The 2025 catalog has no districts; leave the district empty.")),
-        _ => new(code, new("Mã phường/xã không thuộc đơn vị đã chọn.", "The ward is not in the chosen unit.")),
-    };
+        var (vi, en) = AddressErrorTexts.For(code);
+        return new(code, new(vi, en));
+    }
 }
 
 /// <summary>The Vietnamese declaration shown as the example of every endpoint that takes one.</summary>

@@ -17,14 +17,19 @@ internal sealed class OnReviewDecisions(IDocumentSession session, IMessageSender
     : IIntegrationEventHandler<ReviewStartedV1>, IIntegrationEventHandler<ApplicationApprovedV1>,
       IIntegrationEventHandler<ApplicationRejectedV1>, IIntegrationEventHandler<InformationRequestedV1>
 {
-    public Task Handle(ReviewStartedV1 started, IntegrationEventContext context, CancellationToken cancellationToken) =>
+    // A child's enrolment is GuardianEnrollment's to follow.
+    public Task Handle(ReviewStartedV1 started, IntegrationEventContext context, CancellationToken cancellationToken) => started.Kind != CaseKinds.Adult ? Task.CompletedTask :
         Apply(started.ApplicationId, number => new ReviewStarted(started.ApplicationNumber, started.StartedAt), cancellationToken);
 
-    public Task Handle(ApplicationApprovedV1 approved, IntegrationEventContext context, CancellationToken cancellationToken) =>
+    public Task Handle(ApplicationApprovedV1 approved, IntegrationEventContext context, CancellationToken cancellationToken) => approved.Kind != CaseKinds.Adult ? Task.CompletedTask :
         Apply(approved.ApplicationId, number => new ApplicationApproved(number, approved.ApprovedAt), cancellationToken);
 
     public async Task Handle(ApplicationRejectedV1 rejected, IntegrationEventContext context, CancellationToken cancellationToken)
     {
+        if (rejected.Kind != CaseKinds.Adult)
+        {
+            return;
+        }
         await Apply(rejected.ApplicationId, _ => new ApplicationRejected(rejected.ApplicationNumber,
             new DecisionReason(rejected.ReasonCode, rejected.ReasonVi, rejected.ReasonEn, rejected.Note), rejected.DecidedAt), cancellationToken);
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "rejected-sms"), rejected.Phone, MessageTemplates.ApplicationRejected,
@@ -35,6 +40,10 @@ internal sealed class OnReviewDecisions(IDocumentSession session, IMessageSender
 
     public async Task Handle(InformationRequestedV1 requested, IntegrationEventContext context, CancellationToken cancellationToken)
     {
+        if (requested.Kind != CaseKinds.Adult)
+        {
+            return;
+        }
         await Apply(requested.ApplicationId, _ => new InformationRequested(requested.ApplicationNumber,
             new DecisionReason(requested.ReasonCode, requested.ReasonVi, requested.ReasonEn, requested.Note), requested.DecidedAt), cancellationToken);
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "needs-information-sms"), requested.Phone, MessageTemplates.NeedsInformation,

@@ -102,6 +102,14 @@ public sealed partial class ApplicationIndex : EventProjection
         ops.QueueSqlCommand($"UPDATE {TableName} SET status = ?, open_submission = false, editable = false, last_activity_at = ? WHERE id = ?",
             status, at, id);
 
+    /// <summary>Whether <paramref name="bhxhCode"/> has an application in an office's hands.</summary>
+    public static async Task<bool> HasOpenSubmission(NpgsqlDataSource database, string bhxhCode, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {TableName} WHERE bhxh_code = $1 AND open_submission)");
+        command.Parameters.Add(new NpgsqlParameter { Value = bhxhCode });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>How many open drafts have verified <paramref name="phone"/>, leaving out <paramref name="except"/>.</summary>
     public static async Task<long> VerifiedDraftsOf(NpgsqlDataSource database, string phone, Guid except, CancellationToken cancellationToken)
     {

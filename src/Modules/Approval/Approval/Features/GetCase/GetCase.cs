@@ -10,15 +10,16 @@ using VssId.BuildingBlocks.Files;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.BuildingBlocks.Security;
+using VssId.Modules.Approval.Contracts;
 using VssId.Modules.Approval.Domain;
 
 namespace VssId.Modules.Approval.Features.GetCase;
 
-public sealed record CaseDocumentLink([property: AllowedValues("portrait", "id-front", "id-back")] string Kind, string Url);
+public sealed record CaseDocumentLink([property: AllowedValues("portrait", "id-front", "id-back", "birth-certificate")] string Kind, string Url);
 
 public sealed record CaseHistoryEntry(DateTimeOffset At, string Who, string What);
 
-public sealed record CaseResponse(Guid Id, Guid ApplicationId, [property: AllowedValues("adult")] string Kind,
+public sealed record CaseResponse(Guid Id, Guid ApplicationId, [property: AllowedValues(CaseKinds.Adult, CaseKinds.Child)] string Kind,
     [property: AllowedValues(CaseStatus.Pending, CaseStatus.UnderReview, CaseStatus.Approved, CaseStatus.Rejected, CaseStatus.NeedsInformation)] string Status,
     string OfficeCode, string ApplicationNumber, DateTimeOffset SubmittedAt, CaseDeclaration Declaration, IReadOnlyList<CaseDocumentLink> Documents,
     string? ClaimedBy, DateTimeOffset? ClaimedUntil, RegistryCheckResponse RegistryCheck, IReadOnlyList<CaseHistoryEntry> History);
@@ -106,7 +107,7 @@ internal sealed class GetCaseEndpoints : IEndpoint
             .RequireAccess(AccessPolicies.Officer)
             .WithSummary("Ảnh của hồ sơ · A photo of the case")
             .WithDescription("`Cache-Control: no-store`; mỗi lần xem được ghi vào lịch sử.")
-            .WithParameter("kind", "Loại ảnh · Photo kind", "portrait", ["portrait", "id-front", "id-back"], enumName: "CaseDocumentKind")
+            .WithParameter("kind", "Loại ảnh · Photo kind", "portrait", ["portrait", "id-front", "id-back", "birth-certificate"], enumName: "CaseDocumentKind")
             .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg", "image/png")
             .ProducesProblems(CommonProblems.NotFound);
     }

@@ -9,12 +9,13 @@ using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.BuildingBlocks.Security;
+using VssId.Modules.Approval.Contracts;
 using VssId.Modules.Approval.Domain;
 using VssId.Modules.Approval.ReadModels;
 
 namespace VssId.Modules.Approval.Features.GetQueue;
 
-public sealed record QueueItem(Guid Id, Guid ApplicationId, [property: AllowedValues("adult")] string Kind,
+public sealed record QueueItem(Guid Id, Guid ApplicationId, [property: AllowedValues(CaseKinds.Adult, CaseKinds.Child)] string Kind,
     [property: AllowedValues(CaseStatus.Pending, CaseStatus.UnderReview, CaseStatus.Approved, CaseStatus.Rejected, CaseStatus.NeedsInformation)] string Status,
     string ApplicationNumber, string FullName, DateTimeOffset SubmittedAt, string? ClaimedBy, DateTimeOffset? ClaimedUntil);
 
@@ -73,7 +74,7 @@ internal sealed class GetQueueEndpoint : IEndpoint
             .WithDescription("Cũ nhất trước; mặc định các hồ sơ đang chờ (Pending, UnderReview). Cán bộ cơ quan khác: 403.")
             .WithParameter("officeCode", "Mã cơ quan BHXH của cán bộ · The officer's office code", "00131")
             .WithParameter("status", "Lọc theo trạng thái · Filter by status", CaseStatus.Pending, CaseStatus.All, enumName: "CaseStatus")
-            .WithParameter("kind", "Loại hồ sơ · Kind of case", "adult", ["adult"], enumName: "CaseKind")
+            .WithParameter("kind", "Loại hồ sơ · Kind of case", CaseKinds.Adult, [CaseKinds.Adult, CaseKinds.Child], enumName: "CaseKind")
             .WithParameter("applicationNumber", "Số hồ sơ · Application number", "00131-20261202-000042")
             .WithParameter("limit", "Số dòng mỗi trang (≤ 100) · Page size (≤ 100)", "50")
             .WithParameter("cursor", "`nextCursor` của trang trước · The previous page's `nextCursor`", "NjM5MDAwMDAwMDAwMDAwMDAwOjE")

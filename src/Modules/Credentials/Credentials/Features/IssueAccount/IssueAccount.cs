@@ -15,7 +15,13 @@ namespace VssId.Modules.Credentials.Features.IssueAccount;
 
 /// <summary>Opens the account of an approved application and sends its one-time password by SMS.</summary>
 public sealed record IssueAccount(Guid ApplicationId, string BhxhCode, string FullName, string Phone, string? Email, string? IdentityNumber, string OfficeCode)
-    : ICommand<Guid>;
+    : ICommand<Guid>
+{
+    /// <summary>A child's account (<see cref="CaseKinds.Child"/>): its password goes to the guardian's mobile, worded for them.</summary>
+    public string Kind { get; init; } = CaseKinds.Adult;
+    public string? AddressLine { get; init; }
+    public string? ProvinceName { get; init; }
+}
 
 /// <summary>
 /// Idempotent and crash-safe without a distributed transaction (ADR 0011): the account's stream id derives
@@ -48,6 +54,8 @@ public sealed class IssueAccountHandler(
                 Email = command.Email,
                 IdentityNumber = command.IdentityNumber,
                 OfficeCode = command.OfficeCode,
+                AddressLine = command.AddressLine,
+                ProvinceName = command.ProvinceName,
                 OneTimePasswordHash = await hasher.HashAsync(password, cancellationToken),
                 OneTimePasswordExpiresAt = now + OneTimePassword.Lifetime,
             });
@@ -71,7 +79,8 @@ public sealed class IssueAccountHandler(
             return id;
         }
         // Sent at most once whatever the number of runs: the message id is the application's.
-        await messages.SendSms(new SmsRequest(DerivedId.From(command.ApplicationId, "vssid.account-issued-sms"), command.Phone, MessageTemplates.AccountIssued,
+        await messages.SendSms(new SmsRequest(DerivedId.From(command.ApplicationId, "vssid.account-issued-sms"), command.Phone,
+            command.Kind == CaseKinds.Child ? MessageTemplates.ChildAccountIssued : MessageTemplates.AccountIssued,
             new Dictionary<string, string> { ["bhxhCode"] = command.BhxhCode, ["password"] = password }), cancellationToken);
         return id;
     }
@@ -82,5 +91,10 @@ internal sealed class IssueAccountOnApproval(IMediator mediator) : IIntegrationE
 {
     public async Task Handle(ApplicationApprovedV1 approved, IntegrationEventContext context, CancellationToken cancellationToken) =>
         await mediator.Send(new IssueAccount(approved.ApplicationId, approved.BhxhCode, approved.FullName, approved.Phone, approved.Email,
-            approved.IdentityNumber, approved.OfficeCode), cancellationToken);
+            approved.IdentityNumber, approved.OfficeCode)
+        {
+            Kind = approved.Kind,
+            AddressLine = approved.AddressLine,
+            ProvinceName = approved.ProvinceName,
+        }, cancellationToken);
 }

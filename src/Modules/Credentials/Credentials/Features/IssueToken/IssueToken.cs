@@ -115,6 +115,19 @@ public sealed class IssueTokenHandler(
         var userName = (request.Username ?? "").Trim();
         var password = request.Password ?? "";
         var now = time.GetUtcNow();
+        // A partner app may log its users in with its own credentials: their tokens name it (azp), and the
+        // interactive checks meant for people at a screen (the captcha) trust it instead.
+        string? partner = null;
+        if (!string.IsNullOrEmpty(request.ClientId))
+        {
+            var client = request.ClientId.Length <= 64 ? await session.LoadAsync<ApiClient>(request.ClientId, cancellationToken) : null;
+            if (client is null || client.Revoked || !client.Scopes.Contains(VssId.BuildingBlocks.Security.Scopes.Partner) || !client.SecretMatches(request.ClientSecret ?? ""))
+            {
+                await Audit(request.ClientId, AuditActions.LoginRefused, false, request.ClientId, address, "bad_client", cancellationToken);
+                return new TokenRefused(400, Errors.InvalidClient, "Ứng dụng hoặc khóa bí mật không đúng. · The client or its secret is wrong.");
+            }
+            partner = client.Id;
+        }
         var account = userName.Length is > 0 and <= 64 ? await session.LoadAsync<Account>(Account.IdFor(userName), cancellationToken) : null;
         if (account is null || account.Closed)
         {
@@ -153,9 +166,9 @@ public sealed class IssueTokenHandler(
             session.Events.Append(account.Id, events);
             await SaveRacingLogins(cancellationToken);
         }
-        var family = account.MustChangePassword ? (Guid?)null : await StartFamily(account.Id.ToString(), now, cancellationToken);
+        var family = account.MustChangePassword ? (Guid?)null : await StartFamily(account.Id.ToString(), partner, now, cancellationToken);
         await Audit(account.UserName, AuditActions.Login, true, request.ClientId, address, null, cancellationToken);
-        return new TokenGranted(PersonPrincipal(account, family, 0), account.MustChangePassword);
+        return new TokenGranted(PersonPrincipal(account, family, 0, partner), account.MustChangePassword);
     }
 
     private async Task<TokenOutcome> Refuse(Account account, string? clientId, string? address, string why, CancellationToken cancellationToken)
@@ -218,6 +231,11 @@ public sealed class IssueTokenHandler(
         {
             return Expired();
         }
+        // A login through a partner app ends when the app's access is revoked.
+        if (family.ClientId is { } partner && await session.LoadAsync<ApiClient>(partner, cancellationToken) is not { Revoked: false })
+        {
+            return Expired();
+        }
         // Two refreshes of one token at the same moment: the family's version decides, one wins, the other is refused.
         session.Store(family with { Generation = generation + 1 });
         try
@@ -228,7 +246,7 @@ public sealed class IssueTokenHandler(
         {
             return Expired();
         }
-        return new TokenGranted(PersonPrincipal(account, familyId, generation + 1), false);
+        return new TokenGranted(PersonPrincipal(account, familyId, generation + 1, family.ClientId), false);
     }
 
     private async Task<TokenOutcome> ClientCredentials(OpenIddictRequest request, string? address, CancellationToken cancellationToken)
@@ -263,7 +281,7 @@ public sealed class IssueTokenHandler(
         return new TokenGranted(principal, false);
     }
 
-    private static ClaimsPrincipal PersonPrincipal(Account account, Guid? family, int generation)
+    private static ClaimsPrincipal PersonPrincipal(Account account, Guid? family, int generation, string? partner)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, VssIdClaims.UserName, VssIdClaims.Role);
         identity.SetClaim(Claims.Subject, account.Id.ToString())
@@ -278,6 +296,10 @@ public sealed class IssueTokenHandler(
         {
             identity.SetClaim(VssIdClaims.PasswordChangeRequired, "true");
         }
+        if (partner is not null)
+        {
+            identity.SetClaim(VssIdClaims.AuthorizedParty, partner);
+        }
         if (family is { } id)
         {
             identity.SetClaim(VssIdClaims.Family, id.ToString()).SetClaim(VssIdClaims.Generation, generation.ToString(CultureInfo.InvariantCulture));
@@ -291,9 +313,9 @@ public sealed class IssueTokenHandler(
         return principal;
     }
 
-    private async Task<Guid> StartFamily(string subject, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Guid> StartFamily(string subject, string? partner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var family = new RefreshFamily { Id = Guid.CreateVersion7(), Subject = subject, Generation = 0, CreatedAt = now };
+        var family = new RefreshFamily { Id = Guid.CreateVersion7(), Subject = subject, ClientId = partner, Generation = 0, CreatedAt = now };
         session.Insert(family);
         await session.SaveChangesAsync(cancellationToken);
         return family.Id;

@@ -25,7 +25,7 @@ public sealed class ReadAuditTrailHandler(AuditTrail audit) : IQueryHandler<Read
         {
             before = long.TryParse(query.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
                 ? id
-                : throw new ValidationProblemException([("cursor", new FieldError("request.cursor_invalid", new("Con trỏ trang không hợp lệ.", "The page cursor is invalid.")))]);
+                : throw new ValidationProblemException([("cursor", CommonProblems.CursorInvalid)]);
         }
         var limit = Math.Clamp(query.Limit ?? 50, 1, 100);
         var who = query.Who?.Trim() is { Length: > 0 and <= 64 } w ? w : null;

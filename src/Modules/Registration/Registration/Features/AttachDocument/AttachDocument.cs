@@ -21,8 +21,6 @@ public sealed record AttachDocument(Guid Id, string? Token, string Kind, byte[] 
 /// </summary>
 public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore files, TimeProvider time) : ICommandHandler<AttachDocument>
 {
-    public const int MaxBytes = 5 * 1024 * 1024;
-
     public async ValueTask<Mediator.Unit> Handle(AttachDocument command, CancellationToken cancellationToken)
     {
         if (!DocumentKinds.Required.Contains(command.Kind))
@@ -31,14 +29,7 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
         }
         var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, cancellationToken);
         var application = stream.Aggregate!;
-        var image = ImageInspector.Inspect(command.Content) ?? throw new ProblemException(RegistrationProblems.DocumentNotImage);
-        var large = Math.Max(image.Width, image.Height);
-        var small = Math.Min(image.Width, image.Height);
-        if (large < 600 || small < 400 || (long)image.Width * image.Height > 40_000_000)
-        {
-            throw new ProblemException(RegistrationProblems.DocumentTooSmall,
-                new LocalizedText($"Ảnh có kích thước {image.Width}×{image.Height}.", $"The image is {image.Width}×{image.Height}."));
-        }
+        var image = PhotoUpload.Inspect(command.Content, RegistrationProblems.DocumentNotImage, RegistrationProblems.DocumentTooSmall);
         if (!application.IsEditable)
         {
             throw new ProblemException(RegistrationProblems.NotEditable);
@@ -58,7 +49,7 @@ internal sealed class AttachDocumentEndpoint : IEndpoint
     public void Map(IEndpointRouteBuilder group) =>
         group.MapPut("/registrations/{id:guid}/documents/{kind}", async (Guid id, string kind, ISender sender, HttpContext http, CancellationToken ct) =>
             {
-                var content = await ReadLimited(http.Request, ct);
+                var content = await PhotoUpload.ReadBody(http.Request, RegistrationProblems.DocumentTooLarge, ct);
                 await sender.Send(new AttachDocument(id, ApplicationAccess.Bearer(http.Request), kind, content), ct);
                 return TypedResults.NoContent();
             })
@@ -72,25 +63,4 @@ internal sealed class AttachDocumentEndpoint : IEndpoint
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblems(RegistrationProblems.DocumentTooSmall, CommonProblems.NotFound, RegistrationProblems.DocumentKindUnknown, RegistrationProblems.NotEditable,
                 CommonProblems.Conflict, RegistrationProblems.DocumentTooLarge, RegistrationProblems.DocumentNotImage);
-
-    // Reads at most 5 MiB + 1 byte: anything longer is refused without buffering it whole.
-    private static async Task<byte[]> ReadLimited(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > AttachDocumentHandler.MaxBytes)
-        {
-            throw new ProblemException(RegistrationProblems.DocumentTooLarge);
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > AttachDocumentHandler.MaxBytes)
-            {
-                throw new ProblemException(RegistrationProblems.DocumentTooLarge);
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
 }

@@ -11,6 +11,7 @@ using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.Time;
 using VssId.BuildingBlocks.OpenApi;
+using VssId.Modules.GuardianEnrollment.Contracts;
 using VssId.Modules.Reference.Contracts;
 using VssId.Modules.Registration.Domain;
 using VssId.Modules.Registration.ReadModels;
@@ -30,7 +31,7 @@ public sealed record SubmitApplication(Guid Id, string? Token, long? IfMatch, Su
 /// draft wins and the others get 409.
 /// </summary>
 public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCatalog offices, IAddressCatalog addresses,
-    NpgsqlDataSource dataSource, TimeProvider time) : ICommandHandler<SubmitApplication, SubmitApplicationResponse>
+    NpgsqlDataSource dataSource, IOpenEnrollments enrollments, TimeProvider time) : ICommandHandler<SubmitApplication, SubmitApplicationResponse>
 {
     public async ValueTask<SubmitApplicationResponse> Handle(SubmitApplication command, CancellationToken cancellationToken)
     {
@@ -55,6 +56,11 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
         if (await AccountCodes.Has(dataSource, application.BhxhCode, cancellationToken))
         {
             throw new ProblemException(RegistrationProblems.AccountExists);
+        }
+        // Nor one for a child a guardian's enrolment already put in an office's hands.
+        if (await enrollments.HasOpenSubmission(application.BhxhCode, cancellationToken))
+        {
+            throw new ProblemException(RegistrationProblems.ApplicationOpen);
         }
 
         var number = $"{office!.Code}-{today:yyyyMMdd}-{await NextSequence(cancellationToken):D6}";

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace VssId.Modules.Registration.Features.AttachDocument;
+namespace VssId.BuildingBlocks.Files;
 
 /// <summary>What an uploaded photo is, by its content (never by its name or Content-Type), and the bytes to store.</summary>
 public sealed record InspectedImage(string ContentType, string Extension, int Width, int Height, byte[] Stripped);

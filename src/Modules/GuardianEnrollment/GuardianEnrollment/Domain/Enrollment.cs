@@ -1,0 +1,142 @@
+using System.Collections.Immutable;
+using VssId.BuildingBlocks.Errors;
+
+namespace VssId.Modules.GuardianEnrollment.Domain;
+
+/// <summary>The states of <c>product.md</c> for a child's enrolment.</summary>
+public static class EnrollmentStatus
+{
+    public const string Draft = "Draft";
+    public const string AwaitingGuardianConsent = "AwaitingGuardianConsent";
+    public const string Submitted = "Submitted";
+    public const string UnderReview = "UnderReview";
+    public const string Approved = "Approved";
+    public const string Rejected = "Rejected";
+    public const string NeedsInformation = "NeedsInformation";
+
+    public static readonly IReadOnlyList<string> All = [Draft, AwaitingGuardianConsent, Submitted, UnderReview, Approved, Rejected, NeedsInformation];
+}
+
+/// <summary>How the guardian relates to the child (<c>api.md</c>).</summary>
+public static class Relationships
+{
+    public const string Father = "father";
+    public const string Mother = "mother";
+    public const string Guardian = "guardian";
+
+    public static readonly IReadOnlyList<string> All = [Father, Mother, Guardian];
+
+    /// <summary>As Mẫu 01 prints it.</summary>
+    public static string InVietnamese(string relationship) => relationship switch
+    {
+        Father => "Cha",
+        Mother => "Mẹ",
+        _ => "Người giám hộ",
+    };
+}
+
+public static class EnrollmentDocumentKinds
+{
+    public const string BirthCertificate = "birth-certificate";
+    public const string Portrait = "portrait";
+
+    public static readonly IReadOnlyList<string> All = [BirthCertificate, Portrait];
+}
+
+/// <summary>
+/// A guardian's enrolment of a child who has no CCCD, rebuilt from its events (immutable). Decisions take the
+/// current state and return the event to append, or refuse with a problem.
+/// </summary>
+public sealed record Enrollment
+{
+    /// <summary>A child is a person under this age on the day (Asia/Ho_Chi_Minh).</summary>
+    public const int AdultAge = 18;
+
+    /// <summary>How many children one guardian may enrol (rejected enrolments do not count).</summary>
+    public const int MaxChildrenPerGuardian = 10;
+
+    public Guid Id { get; init; }
+    public string Status { get; init; } = EnrollmentStatus.Draft;
+    public required Child Child { get; init; }
+    public required Guardian Guardian { get; init; }
+    public required string Relationship { get; init; }
+    public required ContactAddress Address { get; init; }
+    public required string OfficeCode { get; init; }
+    public required string Origin { get; init; }
+    public ImmutableDictionary<string, EnrollmentDocument> Documents { get; init; } = ImmutableDictionary<string, EnrollmentDocument>.Empty;
+    public string? ApplicationNumber { get; init; }
+    public EnrollmentDecisionReason? Reason { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    public bool IsEditable => Status is EnrollmentStatus.Draft or EnrollmentStatus.NeedsInformation;
+
+    public static Enrollment Create(EnrollmentStarted e) => new()
+    {
+        Id = e.EnrollmentId,
+        Status = e.Origin == EnrollmentOrigins.School ? EnrollmentStatus.AwaitingGuardianConsent : EnrollmentStatus.Draft,
+        Child = e.Child,
+        Guardian = e.Guardian,
+        Relationship = e.Relationship,
+        Address = e.Address,
+        OfficeCode = e.OfficeCode,
+        Origin = e.Origin,
+        StartedAt = e.At,
+    };
+
+    public Enrollment Apply(EnrollmentDocumentAttached e) => this with { Documents = Documents.SetItem(e.Document.Kind, e.Document) };
+
+    public Enrollment Apply(EnrollmentSubmitted e) => this with
+    {
+        Status = EnrollmentStatus.Submitted, ApplicationNumber = e.ApplicationNumber, SubmittedAt = e.At, OfficeCode = e.OfficeCode, Reason = null,
+    };
+
+    public Enrollment Apply(EnrollmentReviewStarted e) => this with { Status = EnrollmentStatus.UnderReview };
+    public Enrollment Apply(EnrollmentApproved e) => this with { Status = EnrollmentStatus.Approved, Reason = null };
+    public Enrollment Apply(EnrollmentRejected e) => this with { Status = EnrollmentStatus.Rejected, Reason = e.Reason };
+    public Enrollment Apply(EnrollmentInformationRequested e) => this with { Status = EnrollmentStatus.NeedsInformation, Reason = e.Reason };
+
+    /// <summary>The child's age in whole years on <paramref name="today"/>.</summary>
+    public static int AgeOn(DateOnly dateOfBirth, DateOnly today)
+    {
+        var age = today.Year - dateOfBirth.Year;
+        return dateOfBirth > today.AddYears(-age) ? age - 1 : age;
+    }
+
+    public EnrollmentDocumentAttached Attach(EnrollmentDocument document, DateTimeOffset now)
+    {
+        EnsureEditable();
+        return new EnrollmentDocumentAttached(document, now);
+    }
+
+    /// <summary>"Ghi nhận": the birth certificate is required; the number is the office's, given by the caller.</summary>
+    public EnrollmentSubmitted Submit(string applicationNumber, DateTimeOffset now)
+    {
+        EnsureEditable();
+        if (!Documents.ContainsKey(EnrollmentDocumentKinds.BirthCertificate))
+        {
+            throw new ProblemException(GuardianEnrollmentProblems.BirthCertificateMissing);
+        }
+        return new EnrollmentSubmitted(applicationNumber, now, Child, Guardian, Relationship, Address, OfficeCode,
+            EnrollmentDocumentKinds.All.Where(Documents.ContainsKey).Select(k => Documents[k]).ToArray());
+    }
+
+    /// <summary>The office's decisions on a submission (from Approval's events): null when already applied or about an older submission.</summary>
+    public object? Decide(object decision) => decision switch
+    {
+        EnrollmentReviewStarted e when Status == EnrollmentStatus.Submitted && e.ApplicationNumber == ApplicationNumber => e,
+        EnrollmentApproved e when Status is EnrollmentStatus.Submitted or EnrollmentStatus.UnderReview && e.ApplicationNumber == ApplicationNumber => e,
+        EnrollmentRejected e when Status is EnrollmentStatus.Submitted or EnrollmentStatus.UnderReview && e.ApplicationNumber == ApplicationNumber => e,
+        EnrollmentInformationRequested e when Status is EnrollmentStatus.Submitted or EnrollmentStatus.UnderReview && e.ApplicationNumber == ApplicationNumber => e,
+        _ => null,
+    };
+
+    private void EnsureEditable()
+    {
+        if (!IsEditable)
+        {
+            throw new ProblemException(GuardianEnrollmentProblems.NotEditable,
+                new LocalizedText($"Hồ sơ đang ở trạng thái {Status}.", $"The enrolment is {Status}."));
+        }
+    }
+}

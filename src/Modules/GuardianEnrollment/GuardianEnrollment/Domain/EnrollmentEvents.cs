@@ -1,0 +1,44 @@
+namespace VssId.Modules.GuardianEnrollment.Domain;
+
+/// <summary>The child as declared (normalised: NFC, trimmed). A child enrolled here has no CCCD.</summary>
+public sealed record Child(string BhxhCode, string FullName, DateOnly DateOfBirth, string Gender);
+
+/// <summary>
+/// The guardian as their account knows them when the enrolment starts: the mobile that receives the child's
+/// one-time password, the CCCD the declaration must repeat.
+/// </summary>
+public sealed record Guardian(Guid AccountId, string BhxhCode, string FullName, string IdentityNumber, string Phone, string? Email);
+
+/// <summary>The contact address printed on Mẫu 01: in words, with its province's short name; <see cref="FromGuardian"/> when it was not declared.</summary>
+public sealed record ContactAddress(string Line, string ProvinceName, bool FromGuardian);
+
+public sealed record EnrollmentDocument(string Kind, string StorageKey, string ContentType, int Width, int Height, long Size);
+
+/// <summary>Where the enrolment came from: the guardian's own app (Flow 2) or a school's roster (Flow 3).</summary>
+public static class EnrollmentOrigins
+{
+    public const string Guardian = "guardian";
+    public const string School = "school";
+}
+
+public sealed record EnrollmentStarted(Guid EnrollmentId, Child Child, Guardian Guardian, string Relationship, ContactAddress Address, string OfficeCode,
+    string Origin, DateTimeOffset At);
+
+public sealed record EnrollmentDocumentAttached(EnrollmentDocument Document, DateTimeOffset At);
+
+/// <summary>"Ghi nhận": carries what was submitted, so the published contract and the form are built from the event alone.</summary>
+public sealed record EnrollmentSubmitted(string ApplicationNumber, DateTimeOffset At, Child Child, Guardian Guardian, string Relationship,
+    ContactAddress Address, string OfficeCode, IReadOnlyList<EnrollmentDocument> Documents);
+
+/// <summary>An officer took up the submission <see cref="ApplicationNumber"/>.</summary>
+public sealed record EnrollmentReviewStarted(string ApplicationNumber, DateTimeOffset At);
+
+public sealed record EnrollmentApproved(string ApplicationNumber, DateTimeOffset At);
+
+/// <summary>The reason of a rejection or a request for information, as the guardian reads it.</summary>
+public sealed record EnrollmentDecisionReason(string Code, string Vi, string En, string? Note);
+
+public sealed record EnrollmentRejected(string ApplicationNumber, EnrollmentDecisionReason Reason, DateTimeOffset At);
+
+/// <summary>The office needs something fixed: the enrolment is editable again and can be submitted again.</summary>
+public sealed record EnrollmentInformationRequested(string ApplicationNumber, EnrollmentDecisionReason Reason, DateTimeOffset At);

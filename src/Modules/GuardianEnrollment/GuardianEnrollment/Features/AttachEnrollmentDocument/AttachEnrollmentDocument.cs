@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using Marten;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Files;
+using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
+using VssId.BuildingBlocks.Security;
+using VssId.Modules.GuardianEnrollment.Domain;
+
+namespace VssId.Modules.GuardianEnrollment.Features.AttachEnrollmentDocument;
+
+public sealed record AttachEnrollmentDocument(Guid Id, string Kind, byte[] Content, ClaimsPrincipal User) : ICommand;
+
+/// <summary>
+/// The birth certificate (required) or a portrait (optional), under the adults' image rules (<see cref="PhotoUpload"/>).
+/// One stored file per kind: a new upload replaces the file under the same key, so re-uploading never piles up
+/// files. The file is written before the event, so an event never points at a missing file.
+/// </summary>
+internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, IFileStore files, TimeProvider time) : ICommandHandler<AttachEnrollmentDocument>
+{
+    public async ValueTask<Mediator.Unit> Handle(AttachEnrollmentDocument command, CancellationToken cancellationToken)
+    {
+        if (!EnrollmentDocumentKinds.All.Contains(command.Kind))
+        {
+            throw new ProblemException(GuardianEnrollmentProblems.DocumentKindUnknown);
+        }
+        var stream = await EnrollmentAccess.LoadForWriting(session, command.Id, command.User, cancellationToken);
+        var image = PhotoUpload.Inspect(command.Content, GuardianEnrollmentProblems.DocumentNotImage, GuardianEnrollmentProblems.DocumentTooSmall);
+        var attached = stream.Aggregate!.Attach(new EnrollmentDocument(command.Kind, $"enrollment/{command.Id:N}/{command.Kind}.{image.Extension}",
+            image.ContentType, image.Width, image.Height, image.Stripped.Length), time.GetUtcNow());
+        await files.Save(attached.Document.StorageKey, image.Stripped, cancellationToken);
+        stream.AppendOne(attached);
+        await session.SaveChangesAsync(cancellationToken);
+        return Mediator.Unit.Value;
+    }
+}
+
+internal sealed class AttachEnrollmentDocumentEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapPut("v1/me/children/{id:guid}/documents/{kind}", async (Guid id, string kind, ClaimsPrincipal user, HttpContext http, ISender sender, CancellationToken ct) =>
+            {
+                // The token is checked (authorization) before this reads the body.
+                var content = await PhotoUpload.ReadBody(http.Request, GuardianEnrollmentProblems.DocumentTooLarge, ct);
+                await sender.Send(new AttachEnrollmentDocument(id, kind, content, user), ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("AttachEnrollmentDocument")
+            .RequireAccess(AccessPolicies.Citizen)
+            .WithSummary("Tải ảnh giấy khai sinh / ảnh chân dung của trẻ · Upload the birth certificate or a portrait")
+            .WithDescription("`kind`: `birth-certificate` (bắt buộc trước khi ghi nhận) hoặc `portrait` (không bắt buộc). Thân yêu cầu là chính ảnh "
+                + "(`image/jpeg` hoặc `image/png`), tối đa 5 MB, tối thiểu 600×400 điểm ảnh; thông tin EXIF/GPS bị xóa trước khi lưu. Tải lại thì thay ảnh cũ.")
+            .WithParameter("kind", "Loại ảnh · Photo kind.", EnrollmentDocumentKinds.BirthCertificate, EnrollmentDocumentKinds.All, required: true,
+                enumName: "EnrollmentDocumentKind")
+            .Accepts<byte[]>("image/jpeg", "image/png")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(GuardianEnrollmentProblems.DocumentTooSmall, CommonProblems.NotFound, GuardianEnrollmentProblems.DocumentKindUnknown,
+                GuardianEnrollmentProblems.NotEditable, CommonProblems.Conflict, GuardianEnrollmentProblems.DocumentTooLarge, GuardianEnrollmentProblems.DocumentNotImage);
+}

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Marten;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Http;
+using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
+using VssId.BuildingBlocks.Security;
+using VssId.Modules.Notifications.Contracts;
+
+namespace VssId.Modules.GuardianEnrollment.Features.GetEnrollmentForm;
+
+/// <summary>The child's Mẫu 01: the PDF, or null while its job still renders it.</summary>
+public sealed record EnrollmentForm(byte[]? Pdf, string FileName);
+
+public sealed record GetEnrollmentForm(Guid Id, ClaimsPrincipal User) : IQuery<EnrollmentForm>;
+
+/// <summary>The recorded enrolment's Mẫu 01 (child variant): rendered once by a job, served as stored.</summary>
+internal sealed class GetEnrollmentFormHandler(IQuerySession session, IDeclarationForms forms) : IQueryHandler<GetEnrollmentForm, EnrollmentForm>
+{
+    public async ValueTask<EnrollmentForm> Handle(GetEnrollmentForm query, CancellationToken cancellationToken)
+    {
+        var enrollment = await EnrollmentAccess.Load(session, query.Id, query.User, cancellationToken);
+        if (enrollment.ApplicationNumber is not { } number)
+        {
+            throw new ProblemException(GuardianEnrollmentProblems.NotSubmitted);
+        }
+        var form = await forms.Get(EnrollmentForms.DocumentId(query.Id, number), cancellationToken);
+        return new EnrollmentForm(form.Pdf, $"to-khai-mau-01-{number}.pdf");
+    }
+}
+
+/// <summary>The id of an enrolment's Mẫu 01: one per submission (a resubmission after "needs information" has a new number and a new form).</summary>
+internal static class EnrollmentForms
+{
+    public static Guid DocumentId(Guid enrollmentId, string applicationNumber) =>
+        VssId.BuildingBlocks.Identifiers.DerivedId.From(enrollmentId, "mau-01:" + applicationNumber);
+}
+
+internal sealed class GetEnrollmentFormEndpoint : IEndpoint
+{
+    // A form renders in well under a second (bench/run.sh enrollment): ask again soon.
+    private static readonly TimeSpan RenderingRetry = TimeSpan.FromSeconds(2);
+
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapGet("v1/me/children/{id:guid}/form-01.pdf", async (Guid id, ClaimsPrincipal user, HttpContext http, ISender sender, CancellationToken ct) =>
+            {
+                var form = await sender.Send(new GetEnrollmentForm(id, user), ct);
+                if (form.Pdf is null)
+                {
+                    RetryAfter.Set(http.Response, RenderingRetry);
+                    return Results.Accepted();
+                }
+                http.Response.Headers.CacheControl = "no-store";
+                return Results.File(form.Pdf, "application/pdf", form.FileName);
+            })
+            .WithName("GetEnrollmentForm")
+            .RequireAccess(AccessPolicies.Citizen)
+            .WithSummary("Tải tờ khai Mẫu 01 của trẻ (PDF) · Download the child's Mẫu 01")
+            .WithDescription("Mẫu số 01 của trẻ (có thông tin người giám hộ và mã QR xác thực) để in, ký và nộp cho giáo viên chủ nhiệm. "
+                + "409 trước khi ghi nhận; 202 kèm `Retry-After` khi tờ khai đang được tạo. 409 before recording; 202 with `Retry-After` while it renders.")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblems(CommonProblems.NotFound, GuardianEnrollmentProblems.NotSubmitted);
+}

@@ -1,0 +1,22 @@
+using JasperFx.Events;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VssId.BuildingBlocks.IntegrationEvents;
+using VssId.Modules.GuardianEnrollment.Contracts;
+using VssId.Modules.GuardianEnrollment.Domain;
+
+namespace VssId.Modules.GuardianEnrollment.Integration;
+
+/// <summary>Publishes GuardianEnrollment's facts to the other modules (and to its own side effects).</summary>
+internal sealed class GuardianEnrollmentRelay(IServiceScopeFactory scopes, ILogger<GuardianEnrollmentRelay> logger)
+    : IntegrationEventRelay("enrollment-integration", scopes, logger, typeof(EnrollmentSubmitted))
+{
+    protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data switch
+    {
+        EnrollmentSubmitted e => new ChildEnrollmentSubmittedV1(domainEvent.StreamId, e.ApplicationNumber, e.OfficeCode, e.At,
+            e.Child.BhxhCode, e.Child.FullName, e.Child.DateOfBirth, e.Child.Gender, e.Address.Line, e.Address.ProvinceName,
+            new EnrollingGuardianV1(e.Guardian.BhxhCode, e.Guardian.FullName, e.Guardian.IdentityNumber, e.Relationship, e.Guardian.Phone, e.Guardian.Email),
+            e.Documents.Select(d => new EnrolledDocumentV1(d.Kind, d.StorageKey, d.ContentType)).ToArray()),
+        _ => null,
+    };
+}

@@ -1,0 +1,12 @@
+using Npgsql;
+using VssId.Modules.Registration.Contracts;
+using VssId.Modules.Registration.ReadModels;
+
+namespace VssId.Modules.Registration.Integration;
+
+/// <summary>For GuardianEnrollment: a child's code that an adult application holds is not enrolled twice.</summary>
+internal sealed class OpenApplications(NpgsqlDataSource database) : IOpenApplications
+{
+    public Task<bool> HasOpenSubmission(string bhxhCode, CancellationToken cancellationToken) =>
+        ApplicationIndex.HasOpenSubmission(database, bhxhCode, cancellationToken);
+}
