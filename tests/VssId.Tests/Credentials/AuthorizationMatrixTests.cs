@@ -25,6 +25,14 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
     private static readonly Dictionary<string, string> Rows = new()
     {
         ["GET /api/dev/messages"] = Public,
+        ["GET /api/dev/captcha/{captchaId:guid}"] = Public,
+        ["GET /api/v1/captcha"] = AccessPolicies.Citizen,
+        ["POST /api/v1/me/children"] = AccessPolicies.Citizen,
+        ["GET /api/v1/me/children"] = AccessPolicies.Citizen,
+        ["GET /api/v1/me/children/{id:guid}"] = AccessPolicies.Citizen,
+        ["PUT /api/v1/me/children/{id:guid}/documents/{kind}"] = AccessPolicies.Citizen,
+        ["POST /api/v1/me/children/{id:guid}/submit"] = AccessPolicies.Citizen,
+        ["GET /api/v1/me/children/{id:guid}/form-01.pdf"] = AccessPolicies.Citizen,
         ["GET /api/v1/reference/provinces"] = Public,
         ["GET /api/v1/reference/provinces/{code}/districts"] = Public,
         ["GET /api/v1/reference/provinces/{code}/wards"] = Public,
@@ -144,7 +152,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
                 var url = route.Replace("{id:guid}", applicationId.ToString(), StringComparison.Ordinal).Replace("{kind}", "portrait", StringComparison.Ordinal)
                     .Replace("{clientId}", "vssid_0000000000000000", StringComparison.Ordinal).Replace("{provinceCode}", "01", StringComparison.Ordinal)
                     .Replace("{code}", "01", StringComparison.Ordinal)
-                    .Replace("{officeCode}", "00131", StringComparison.Ordinal);
+                    .Replace("{officeCode}", "00131", StringComparison.Ordinal).Replace("{captchaId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
                 var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
                 if (route.Contains("/documents/", StringComparison.Ordinal))
                 {

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VssId.Tests.Infrastructure;
+using VssId.Tests.Notifications;
+using VssId.Tests.Registration;
+
+namespace VssId.Tests.GuardianEnrollment;
+
+/// <summary>Acceptance B2 and every refusal of issue 11 item 2, each with its problem code; nothing is stored by a refused request.</summary>
+public sealed class EnrollmentRulesTests(VssIdFixture fixture) : IClassFixture<VssIdFixture>
+{
+    private readonly EnrollmentClient _api = new(fixture.App);
+
+    private Task<long> Enrollments(string childCode) =>
+        NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM enrollment.enrollment_index WHERE child_bhxh_code = $1", childCode);
+
+    [Fact]
+    public async Task B2_a_child_of_18_a_guardian_cccd_that_is_not_theirs_and_a_missing_birth_certificate_are_refused()
+    {
+        var (_, _, token) = await _api.Guardian();
+        var code = RegistrationClient.NewCode();
+        var adult = await (await _api.Start(token, code, "2000-01-01")).AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");
+        Assert.Equal("enrollment.child_adult", FieldCode(adult, "child.dateOfBirth"));
+        var notTheirs = await (await _api.Start(token, code, guardianIdNumber: "079090009999")).AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");
+        Assert.Equal("enrollment.guardian_id_mismatch", FieldCode(notTheirs, "guardianIdNumber"));
+        var withCccd = await (await _api.Start(token, code, identityNumber: "001216004321")).AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");
+        Assert.Equal("enrollment.child_has_cccd", FieldCode(withCccd, "child.identityNumber"));
+        Assert.Equal(0, await Enrollments(code));
+
+        var id = await _api.Started(token, code);
+        await (await _api.Submit(token, id)).AssertProblem(HttpStatusCode.Conflict, "enrollment.birth_certificate_missing");
+        Assert.Equal("Draft", (await _api.Get(token, id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_age_limit_is_taken_on_the_calendar_of_Vietnam()
+    {
+        var (_, _, token) = await _api.Guardian();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh")).DateTime);
+        // 18 today: an adult. 18 tomorrow: still a child.
+        await (await _api.Start(token, RegistrationClient.NewCode(), today.AddYears(-18).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))
+            .AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");
+        Assert.Equal(HttpStatusCode.Created, (await _api.Start(token, RegistrationClient.NewCode(),
+            today.AddYears(-18).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_child_code_with_an_account_or_an_enrolment_in_an_office_or_a_guardian_with_ten_children_is_refused()
+    {
+        var (_, _, token) = await _api.Guardian();
+        // A code with an account (an approved adult): 409, and nothing stored.
+        var withAccount = IdentityClientApproval();
+        await _api.Identity.Publish(withAccount);
+        await _api.Identity.OneTimePassword(withAccount.Phone);
+        await (await _api.Start(token, withAccount.BhxhCode)).AssertProblem(HttpStatusCode.Conflict, "enrollment.child_has_account");
+        Assert.Equal(0, await Enrollments(withAccount.BhxhCode));
+
+        // A child another guardian already recorded: 409 at the start; this guardian's own draft twice: 409.
+        var (_, _, other) = await _api.Guardian();
+        var child = RegistrationClient.NewCode();
+        await _api.Submitted(other, child);
+        await (await _api.Start(token, child)).AssertProblem(HttpStatusCode.Conflict, "enrollment.child_enrolled");
+        var mine = RegistrationClient.NewCode();
+        await _api.Started(token, mine);
+        await (await _api.Start(token, mine)).AssertProblem(HttpStatusCode.Conflict, "enrollment.child_enrolled");
+
+        // Ten children (the draft above is one), then the eleventh is refused.
+        for (var i = 0; i < 9; i++)
+        {
+            await _api.Started(token, RegistrationClient.NewCode());
+        }
+        var eleventh = RegistrationClient.NewCode();
+        await (await _api.Start(token, eleventh)).AssertProblem(HttpStatusCode.Conflict, "enrollment.too_many_children");
+        Assert.Equal(0, await Enrollments(eleventh));
+        var page = await (await _api.Identity.Send(HttpMethod.Get, "/api/v1/me/children?limit=4", token)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(4, page.GetProperty("items").GetArrayLength());
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var next = await (await _api.Identity.Send(HttpMethod.Get, $"/api/v1/me/children?limit=4{(cursor is null ? "" : $"&cursor={cursor}")}", token))
+                .Content.ReadFromJsonAsync<JsonElement>();
+            seen.AddRange(next.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+            cursor = next.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        Assert.Equal(10, seen.Distinct().Count());
+        await (await _api.Identity.Send(HttpMethod.Get, "/api/v1/me/children?cursor=not-a-cursor", token)).AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");
+    }
+
+    [Fact]
+    public async Task A_code_with_an_adult_application_in_an_office_is_refused_and_an_adult_application_for_an_enrolled_child_too()
+    {
+        var (_, _, token) = await _api.Guardian();
+        var registration = new RegistrationClient(fixture.App.CreateClient());
+        var adultCode = RegistrationClient.NewCode();
+        var (appId, appToken) = await registration.Ready(adultCode, RegistrationClient.NewPhone());
+        Assert.Equal(HttpStatusCode.Accepted, (await registration.Submit(appId, appToken, "00131")).StatusCode);
+        await (await _api.Start(token, adultCode)).AssertProblem(HttpStatusCode.Conflict, "enrollment.application_open");
+
+        var child = RegistrationClient.NewCode();
+        var (draftId, draftToken) = await registration.Ready(child, RegistrationClient.NewPhone());
+        await _api.Submitted(token, child);
+        await (await registration.Submit(draftId, draftToken, "00131")).AssertProblem(HttpStatusCode.Conflict, "registration.application_open");
+    }
+
+    [Fact]
+    public async Task Another_guardian_gets_404_on_every_enrolment_route_and_bad_photos_are_refused()
+    {
+        var (_, _, token) = await _api.Guardian();
+        var (_, _, stranger) = await _api.Guardian();
+        var id = await _api.Started(token, RegistrationClient.NewCode());
+        foreach (var (method, url) in new[]
+        {
+            (HttpMethod.Get, $"/api/v1/me/children/{id}"), (HttpMethod.Post, $"/api/v1/me/children/{id}/submit"), (HttpMethod.Get, $"/api/v1/me/children/{id}/form-01.pdf"),
+            (HttpMethod.Get, $"/api/v1/me/children/{Guid.NewGuid()}"), (HttpMethod.Get, $"/api/v1/me/children/{Guid.Empty}"),
+        })
+        {
+            await (await _api.Identity.Send(method, url, stranger)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        }
+        await (await _api.Attach(stranger, id)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        Assert.Empty((await (await _api.Identity.Send(HttpMethod.Get, "/api/v1/me/children", stranger)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray());
+
+        await (await _api.Attach(token, id, "id-front")).AssertProblem(HttpStatusCode.NotFound, "enrollment.document_kind_unknown");
+        await (await _api.Attach(token, id, image: TestImages.TinyJpeg)).AssertProblem(HttpStatusCode.BadRequest, "enrollment.document_too_small");
+        await (await _api.Attach(token, id, image: "GIF89a not a photo"u8.ToArray())).AssertProblem(HttpStatusCode.UnsupportedMediaType, "enrollment.document_not_image");
+        await (await _api.Attach(token, id, image: new byte[5 * 1024 * 1024 + 1])).AssertProblem(HttpStatusCode.RequestEntityTooLarge, "enrollment.document_too_large");
+        await (await _api.Identity.Send(HttpMethod.Get, $"/api/v1/me/children/{id}/form-01.pdf", token)).AssertProblem(HttpStatusCode.Conflict, "enrollment.not_submitted");
+
+        // A portrait is optional; the birth certificate's metadata is stripped; after "Ghi nhận" nothing changes.
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id, "portrait")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id, image: TestImages.JpegWithGps())).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _api.Submit(token, id)).StatusCode);
+        await (await _api.Attach(token, id)).AssertProblem(HttpStatusCode.Conflict, "enrollment.not_editable");
+        await (await _api.Submit(token, id)).AssertProblem(HttpStatusCode.Conflict, "enrollment.not_editable");
+        var kinds = (await _api.Get(token, id)).GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["birth-certificate", "portrait"], kinds);
+    }
+
+    private static string? FieldCode(JsonElement problem, string field) =>
+        problem.GetProperty("fieldErrors").EnumerateArray().First(e => e.GetProperty("field").GetString() == field).GetProperty("code").GetString();
+
+    private static VssId.Modules.Approval.Contracts.ApplicationApprovedV1 IdentityClientApproval() => Credentials.IdentityClient.Approval();
+}
