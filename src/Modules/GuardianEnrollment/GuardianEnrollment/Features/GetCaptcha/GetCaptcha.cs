@@ -76,6 +76,8 @@ internal sealed class GetCaptchaAnswerEndpoint : IEndpoint
             .WithDescription("Chỉ có trong môi trường Development, như hộp thư phát triển: để script và kiểm thử hoàn tất đăng ký cho trẻ. "
                 + "Development only, like the outbox: scripts and tests complete an enrolment as a person reading the image would.")
             .Produces<CaptchaAnswer>(StatusCodes.Status200OK)
+            // An id that is not a GUID matches no route.
+            .ProducesProblems(CommonProblems.NotFound)
             .WithResponseExample(StatusCodes.Status200OK, new CaptchaAnswer("K7M3X"));
     }
 }

@@ -45,7 +45,8 @@ public sealed record StartEnrollmentRequest(
     [property: Required] ChildRequest? Child,
     [property: Required, AllowedValues(Relationships.Father, Relationships.Mother, Relationships.Guardian)] string? Relationship,
     [property: Required, RegularExpression("^\\s*[0-9]{12}\\s*$")] string? GuardianIdNumber,
-    ChildAddressRequest? Address,
+    // Left out of the example (and of any answer that echoes it) when not given.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] ChildAddressRequest? Address,
     [property: Required, MaxLength(10)] string? OfficeCode,
     Guid? CaptchaId,
     [property: MaxLength(20)] string? CaptchaAnswer);
