@@ -8,6 +8,7 @@ ensure_postgres
 # bench/run.sh [seconds]               → Mẫu 01 rendering and SMS latency
 # bench/run.sh registration [seconds]  → start-application throughput against a bare baseline
 # bench/run.sh approval [seconds]      → queue pages with 100,000 open cases and 100 arrivals/s; approval → SMS latency
+# bench/run.sh enrollment [seconds]    → guardians' enrolments (start + birth certificate + Ghi nhận) with 32 clients; child Mẫu 01 rate
 # bench/run.sh identity [seconds]      → logins/s against the raw Argon2id rate; a JWT GET against the same GET anonymous
 ensure_tool pdftoppm poppler-utils
 dotnet build src/Host/VssId.Host.csproj -c Release -nologo -v quiet -clp:NoSummary

@@ -29,6 +29,11 @@ internal static class Benchmark
             await WithCluster(cs => IdentityBench.Run(cs, seconds));
             return;
         }
+        if (only == "enrollment")
+        {
+            await WithCluster(cs => EnrollmentBench.Run(cs, seconds));
+            return;
+        }
         if (only == "registration")
         {
             await WithCluster(cs => RegistrationBench.Run(cs, seconds, 32));
