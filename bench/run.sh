@@ -12,4 +12,7 @@ ensure_postgres
 # bench/run.sh identity [seconds]      → logins/s against the raw Argon2id rate; a JWT GET against the same GET anonymous
 ensure_tool pdftoppm poppler-utils
 dotnet build src/Host/VssId.Host.csproj -c Release -nologo -v quiet -clp:NoSummary
+# The enrollment bench starts fresh hosts for its phases and cannot warm each for 30 s (every enrolment spends a
+# guardian's slot): full JIT from the first call instead of tier-0 code, so no phase measures the JIT itself.
+if [ "${1:-}" = enrollment ]; then export DOTNET_TieredCompilation=0; fi
 dotnet run -c Release --project bench/VssId.Bench -- "$@"

@@ -36,16 +36,21 @@ internal static class BenchSupport
 
 /// <summary>
 /// The real Host (Program) in this process, served by Kestrel on <paramref name="port"/>: settings as deployed
-/// (a fresh server key, messages to the outbox, logs at Warning), rate limits off for the load.
+/// (a fresh server key, messages to the outbox, logs at Warning), rate limits off for the load; both roles unless
+/// <paramref name="roles"/> says otherwise.
 /// </summary>
-internal sealed class BenchHost(string connectionString, int port, string environment, Action<IServiceCollection>? services = null)
+internal sealed class BenchHost(string connectionString, int port, string environment, Action<IServiceCollection>? services = null, string roles = "api,worker")
     : WebApplicationFactory<Program>
 {
+    // One per run: hosts started one after the other over the same database share it, as a deployment's processes do.
+    private static readonly string ServerKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
         builder.UseSetting("ConnectionStrings:Postgres", connectionString);
-        builder.UseSetting("Security:ServerKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
+        builder.UseSetting("Host:Roles", roles);
+        builder.UseSetting("Security:ServerKey", ServerKey);
         builder.UseSetting("Messaging:Sms:Provider", "outbox");
         builder.UseSetting("Messaging:Email:Provider", "outbox");
         builder.UseSetting("RateLimiting:Enabled", "false");

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace VssId.BuildingBlocks.Files;
 
 /// <summary>What an uploaded photo is, by its content (never by its name or Content-Type), and the bytes to store.</summary>
-public sealed record InspectedImage(string ContentType, string Extension, int Width, int Height, byte[] Stripped);
+public sealed record InspectedImage(string ContentType, string Extension, int Width, int Height, ReadOnlyMemory<byte> Stripped);
 
 /// <summary>
 /// Recognises JPEG and PNG by their magic bytes, reads the dimensions from the header (so absurd sizes are
@@ -18,20 +18,46 @@ public static class ImageInspector
 
     private static readonly HashSet<string> PngKept = ["IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "iCCP", "sBIT", "pHYs", "bKGD"];
 
-    /// <summary>The image, or null when the bytes are not a well-formed JPEG or PNG.</summary>
-    public static InspectedImage? Inspect(byte[] data)
+    /// <summary>
+    /// The image, or null when the bytes are not a well-formed JPEG or PNG. Strips <paramref name="data"/> in
+    /// place (what is kept moves towards the start; the stripped image is a slice of it), so a photo of several
+    /// megabytes is never copied: an upload costs one pooled buffer, not a row of large-object allocations.
+    /// </summary>
+    public static InspectedImage? Inspect(Memory<byte> data)
     {
-        if (data.Length > 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+        var bytes = data.Span;
+        if (bytes.Length > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF)
         {
             return Jpeg(data);
         }
-        return data.Length > 8 && data.AsSpan(0, 8).SequenceEqual(PngSignature) ? Png(data) : null;
+        return bytes.Length > 8 && bytes[..8].SequenceEqual(PngSignature) ? Png(data) : null;
     }
 
-    private static InspectedImage? Jpeg(byte[] data)
+    /// <summary>Writes into the buffer being read, behind the reading position (Span.CopyTo is safe when they overlap).</summary>
+    private ref struct InPlace(Span<byte> buffer)
     {
-        using var output = new MemoryStream(data.Length);
-        output.Write(data, 0, 2);
+        private readonly Span<byte> _buffer = buffer;
+
+        public int Length { get; private set; }
+
+        public void Write(int from, int count)
+        {
+            _buffer.Slice(from, count).CopyTo(_buffer[Length..]);
+            Length += count;
+        }
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(_buffer[Length..]);
+            Length += bytes.Length;
+        }
+    }
+
+    private static InspectedImage? Jpeg(Memory<byte> memory)
+    {
+        var data = memory.Span;
+        var output = new InPlace(data);
+        output.Write(0, 2);
         var position = 2;
         int width = 0, height = 0;
         ushort orientation = 1;
@@ -49,24 +75,30 @@ public static class ImageInspector
             }
             if (marker is 0xD8 or 0x01 or >= 0xD0 and <= 0xD7)
             {
-                output.Write(data, position, 2);
+                output.Write(position, 2);
                 position += 2;
                 continue;
             }
-            var length = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(position + 2));
+            var length = BinaryPrimitives.ReadUInt16BigEndian(data[(position + 2)..]);
             if (length < 2 || position + 2 + length > data.Length)
             {
                 return null;
             }
-            var segment = data.AsSpan(position + 4, length - 2);
+            var segment = data.Slice(position + 4, length - 2);
             if (marker == 0xDA)
             {
-                // Start of scan: the rest is image data up to the end marker; keep it as it is.
+                // Start of scan: the rest is image data up to the end marker; keep it as it is. The EXIF segment that
+                // gave the orientation was dropped before, so the minimal one fits behind the reader — unless a crafted
+                // EXIF was shorter than it: then the orientation is not kept rather than overwrite unread bytes.
+                if (orientation != 1 && output.Length + MinimalExifLength > position)
+                {
+                    orientation = 1;
+                }
                 if (orientation != 1)
                 {
                     output.Write(MinimalExif(orientation));
                 }
-                output.Write(data, position, data.Length - position);
+                output.Write(position, data.Length - position);
                 break;
             }
             var keep = marker switch
@@ -89,7 +121,7 @@ public static class ImageInspector
             }
             if (keep)
             {
-                output.Write(data, position, 2 + length);
+                output.Write(position, 2 + length);
             }
             position += 2 + length;
         }
@@ -98,9 +130,10 @@ public static class ImageInspector
             return null;
         }
         // Orientations 5–8 turn the picture a quarter: the displayed width is the stored height.
+        var stripped = memory[..output.Length];
         return orientation >= 5
-            ? new InspectedImage("image/jpeg", "jpg", height, width, output.ToArray())
-            : new InspectedImage("image/jpeg", "jpg", width, height, output.ToArray());
+            ? new InspectedImage("image/jpeg", "jpg", height, width, stripped)
+            : new InspectedImage("image/jpeg", "jpg", width, height, stripped);
     }
 
     private static ushort ReadOrientation(ReadOnlySpan<byte> tiff)
@@ -134,6 +167,8 @@ public static class ImageInspector
         return 1;
     }
 
+    private const int MinimalExifLength = 36;
+
     private static byte[] MinimalExif(ushort orientation)
     {
         // APP1 "Exif\0\0", big-endian TIFF header, one IFD with the Orientation tag only.
@@ -147,33 +182,34 @@ public static class ImageInspector
         return exif;
     }
 
-    private static InspectedImage? Png(byte[] data)
+    private static InspectedImage? Png(Memory<byte> memory)
     {
-        using var output = new MemoryStream(data.Length);
-        output.Write(PngSignature);
+        var data = memory.Span;
+        var output = new InPlace(data);
+        output.Write(0, 8);
         var position = 8;
         int width = 0, height = 0;
         var ended = false;
         while (position + 12 <= data.Length && !ended)
         {
-            var length = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(position));
+            var length = BinaryPrimitives.ReadUInt32BigEndian(data[position..]);
             if (length > int.MaxValue - 12 || position + 12 + (long)length > data.Length)
             {
                 return null;
             }
-            var type = System.Text.Encoding.ASCII.GetString(data, position + 4, 4);
+            var type = System.Text.Encoding.ASCII.GetString(data.Slice(position + 4, 4));
             if (type == "IHDR" && length >= 8)
             {
-                width = (int)BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(position + 8));
-                height = (int)BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(position + 12));
+                width = (int)BinaryPrimitives.ReadUInt32BigEndian(data[(position + 8)..]);
+                height = (int)BinaryPrimitives.ReadUInt32BigEndian(data[(position + 12)..]);
             }
             if (PngKept.Contains(type))
             {
-                output.Write(data, position, 12 + (int)length);
+                output.Write(position, 12 + (int)length);
             }
             ended = type == "IEND";
             position += 12 + (int)length;
         }
-        return ended && width > 0 && height > 0 ? new InspectedImage("image/png", "png", width, height, output.ToArray()) : null;
+        return ended && width > 0 && height > 0 ? new InspectedImage("image/png", "png", width, height, memory[..output.Length]) : null;
     }
 }

@@ -13,7 +13,7 @@ using VssId.Modules.GuardianEnrollment.Domain;
 
 namespace VssId.Modules.GuardianEnrollment.Features.AttachEnrollmentDocument;
 
-public sealed record AttachEnrollmentDocument(Guid Id, string Kind, byte[] Content, ClaimsPrincipal User) : ICommand;
+public sealed record AttachEnrollmentDocument(Guid Id, string Kind, Memory<byte> Content, ClaimsPrincipal User) : ICommand;
 
 /// <summary>
 /// The birth certificate (required) or a portrait (optional), under the adults' image rules (<see cref="PhotoUpload"/>).
@@ -45,8 +45,8 @@ internal sealed class AttachEnrollmentDocumentEndpoint : IEndpoint
         group.MapPut("v1/me/children/{id:guid}/documents/{kind}", async (Guid id, string kind, ClaimsPrincipal user, HttpContext http, ISender sender, CancellationToken ct) =>
             {
                 // The token is checked (authorization) before this reads the body.
-                var content = await PhotoUpload.ReadBody(http.Request, GuardianEnrollmentProblems.DocumentTooLarge, ct);
-                await sender.Send(new AttachEnrollmentDocument(id, kind, content, user), ct);
+                using var body = await PhotoUpload.ReadBody(http.Request, GuardianEnrollmentProblems.DocumentTooLarge, ct);
+                await sender.Send(new AttachEnrollmentDocument(id, kind, body.Content, user), ct);
                 return TypedResults.NoContent();
             })
             .WithName("AttachEnrollmentDocument")

@@ -12,7 +12,7 @@ using VssId.Modules.Registration.Domain;
 
 namespace VssId.Modules.Registration.Features.AttachDocument;
 
-public sealed record AttachDocument(Guid Id, string? Token, string Kind, byte[] Content) : ICommand;
+public sealed record AttachDocument(Guid Id, string? Token, string Kind, Memory<byte> Content) : ICommand;
 
 /// <summary>
 /// Stores a photo: JPEG or PNG by content, at most 5 MiB, at least 600×400 (either way round) and at most
@@ -34,7 +34,7 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
         {
             throw new ProblemException(RegistrationProblems.NotEditable);
         }
-        var digest = Convert.ToHexStringLower(SHA256.HashData(image.Stripped))[..32];
+        var digest = Convert.ToHexStringLower(SHA256.HashData(image.Stripped.Span))[..32];
         var key = $"registration/{command.Id:N}/{command.Kind}-{digest}.{image.Extension}";
         await files.Save(key, image.Stripped, cancellationToken);
         stream.AppendOne(application.Attach(new StoredDocument(command.Kind, key, image.ContentType, image.Width, image.Height, image.Stripped.Length),
@@ -49,8 +49,8 @@ internal sealed class AttachDocumentEndpoint : IEndpoint
     public void Map(IEndpointRouteBuilder group) =>
         group.MapPut("/registrations/{id:guid}/documents/{kind}", async (Guid id, string kind, ISender sender, HttpContext http, CancellationToken ct) =>
             {
-                var content = await PhotoUpload.ReadBody(http.Request, RegistrationProblems.DocumentTooLarge, ct);
-                await sender.Send(new AttachDocument(id, ApplicationAccess.Bearer(http.Request), kind, content), ct);
+                using var body = await PhotoUpload.ReadBody(http.Request, RegistrationProblems.DocumentTooLarge, ct);
+                await sender.Send(new AttachDocument(id, ApplicationAccess.Bearer(http.Request), kind, body.Content), ct);
                 return TypedResults.NoContent();
             })
             .WithName("AttachDocument")
