@@ -46,34 +46,19 @@ public abstract class IntegrationEventRelay : SubscriptionBase
     protected virtual Task<object?> ToIntegrationEventAsync(IEvent domainEvent, CancellationToken cancellationToken) =>
         Task.FromResult(ToIntegrationEvent(domainEvent));
 
-    /// <summary>
-    /// How many streams of a page are delivered at once. Each delivery waits on the database (a reaction reads,
-    /// appends and commits); one at a time, a page of submissions trickled out at the pace of those round trips
-    /// (bench/run.sh enrollment: 32 a second), far below a peak's arrivals.
-    /// </summary>
-    private const int Parallelism = 8;
-
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        // The events of one stream keep their order (a resubmission after its submission); different streams
-        // are independent. A failure fails the page, whose checkpoint does not move: the page is delivered again,
-        // the deliveries that had succeeded included, which idempotent handlers absorb.
-        var streams = page.Events.GroupBy(e => e.StreamId).ToList();
-        await Parallel.ForEachAsync(streams, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (stream, token) =>
+        foreach (var domainEvent in page.Events)
+        {
+            var integrationEvent = await ToIntegrationEventAsync(domainEvent, cancellationToken);
+            if (integrationEvent is null)
             {
-                foreach (var domainEvent in stream)
-                {
-                    var integrationEvent = await ToIntegrationEventAsync(domainEvent, token);
-                    if (integrationEvent is null)
-                    {
-                        continue;
-                    }
-                    var context = new IntegrationEventContext(domainEvent.Id, domainEvent.Sequence, domainEvent.StreamId, domainEvent.Timestamp);
-                    await DeliverWithRetries(integrationEvent, context, token);
-                }
-            });
+                continue;
+            }
+            var context = new IntegrationEventContext(domainEvent.Id, domainEvent.Sequence, domainEvent.StreamId, domainEvent.Timestamp);
+            await DeliverWithRetries(integrationEvent, context, cancellationToken);
+        }
         return NullChangeListener.Instance;
     }
 
