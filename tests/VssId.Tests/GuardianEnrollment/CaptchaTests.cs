@@ -121,6 +121,12 @@ public sealed class CaptchaTests(VssIdFixture fixture) : IClassFixture<VssIdFixt
             {
                 Assert.Equal((CaptchaImage.Width, CaptchaImage.Height), (bitmap.Width, bitmap.Height));
             }
+            if (Environment.GetEnvironmentVariable("VSSID_CAPTCHA_DUMP") is { Length: > 0 } dump)
+            {
+                // For a person to check the other half of the rule: VSSID_CAPTCHA_DUMP=/tmp/c ./test.sh, then look.
+                Directory.CreateDirectory(dump);
+                File.WriteAllBytes(Path.Combine(dump, $"{answer}.png"), png);
+            }
             read += Ocr(png, directory) == answer ? 1 : 0;
             control += Ocr(Plain(answer), directory) == answer ? 1 : 0;
         }

@@ -32,19 +32,19 @@ internal static class CaptchaImage
             var x = 14f + random.Next(8);
             foreach (var letter in answer)
             {
-                using var font = new SKFont(Face, random.Next(34, 46));
+                using var font = new SKFont(Face, random.Next(40, 50));
                 ink.Color = Dark(random);
                 canvas.Save();
-                var baseline = 50f + random.Next(-8, 12);
+                var baseline = 56f + random.Next(-6, 8);
                 canvas.Translate(x, baseline);
-                canvas.RotateDegrees(random.Next(-32, 33));
-                canvas.Skew((float)(random.NextDouble() - 0.5) * 0.5f, 0);
+                canvas.RotateDegrees(random.Next(-25, 26));
+                canvas.Skew((float)(random.NextDouble() - 0.5) * 0.4f, 0);
                 canvas.DrawText(letter.ToString(), 0, 0, SKTextAlign.Left, font, ink);
                 canvas.Restore();
                 // Letters overlap a little: segmenting them is the first step of every naive OCR.
-                x += font.MeasureText(letter.ToString()) * 0.78f + random.Next(-2, 4);
+                x += font.MeasureText(letter.ToString()) * 0.85f + random.Next(-2, 3);
             }
-            using var stroke = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 3, StrokeCap = SKStrokeCap.Round };
+            using var stroke = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 2.5f, StrokeCap = SKStrokeCap.Round };
             for (var i = 0; i < 2; i++)
             {
                 stroke.Color = Dark(random);
@@ -72,8 +72,8 @@ internal static class CaptchaImage
     private static SKBitmap Bend(SKBitmap source, Random random)
     {
         var bent = new SKBitmap(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        var (ax, px, fx) = (random.Next(3, 6), random.Next(28, 44), random.NextDouble() * Math.Tau);
-        var (ay, py, fy) = (random.Next(4, 8), random.Next(60, 110), random.NextDouble() * Math.Tau);
+        var (ax, px, fx) = (random.Next(2, 5), random.Next(30, 46), random.NextDouble() * Math.Tau);
+        var (ay, py, fy) = (random.Next(3, 6), random.Next(70, 120), random.NextDouble() * Math.Tau);
         var background = source.GetPixel(0, 0);
         for (var y = 0; y < Height; y++)
         {
@@ -87,7 +87,7 @@ internal static class CaptchaImage
         return bent;
     }
 
-    private static SKColor Dark(Random random) => new((byte)random.Next(0, 110), (byte)random.Next(0, 110), (byte)random.Next(0, 130));
+    private static SKColor Dark(Random random) => new((byte)random.Next(0, 90), (byte)random.Next(0, 90), (byte)random.Next(0, 110));
 
     private static SKColor Light(Random random) => new((byte)random.Next(140, 220), (byte)random.Next(140, 220), (byte)random.Next(140, 220));
 
