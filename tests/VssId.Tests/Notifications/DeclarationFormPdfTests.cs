@@ -50,6 +50,21 @@ public sealed class DeclarationFormPdfTests
     }
 
     [Fact]
+    public void The_signers_name_stays_clear_of_the_qr_code_on_both_forms()
+    {
+        foreach (var form in new[] { SampleForms.Adult(), SampleForms.Child() })
+        {
+            using var pdf = UglyToad.PdfPig.PdfDocument.Open(DeclarationFormRenderer.Render(form, Url));
+            var page = pdf.GetPage(1);
+            var signer = (form.Guardian?.FullName ?? form.Declarant.FullName).Split(' ')[^1];
+            // The last word of the signer's name, lowest on the page (the one under the signature).
+            var name = page.GetWords().Where(w => w.Text == signer).MinBy(w => w.BoundingBox.Bottom)!;
+            var qrTop = 40 + 84; // PDF coordinates grow upwards: the QR spans 40–124 from the bottom
+            Assert.True(name.BoundingBox.Bottom > qrTop, $"{form.Kind}: the signer's name reaches down to {name.BoundingBox.Bottom:F0}, into the footer (top {qrTop})");
+        }
+    }
+
+    [Fact]
     public void The_metadata_carries_no_identity_number_and_the_same_form_renders_the_same_page()
     {
         var form = SampleForms.Adult();

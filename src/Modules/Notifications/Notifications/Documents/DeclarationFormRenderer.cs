@@ -92,11 +92,12 @@ internal static class DeclarationFormRenderer
         CenteredIn(gfx, $"{form.ProvinceName}, ngày ..... tháng ..... năm .........", regular, signX, signWidth, y);
         CenteredIn(gfx, form.Guardian is null ? "NGƯỜI KÊ KHAI" : "CHA/MẸ/NGƯỜI GIÁM HỘ", bold, signX, signWidth, y + 18);
         CenteredIn(gfx, "(Ký, ghi rõ họ tên)", small, signX, signWidth, y + 34);
-        CenteredIn(gfx, form.Guardian?.FullName ?? d.FullName, bold, signX, signWidth, y + 100);
-
         // Footer: application number, date, and the QR that proves the form authentic.
         const double qrSize = 84;
         var footerTop = 841.89 - 40 - qrSize;
+        // Room to sign above the name; the child's form is longer (the guardian's section), so the name stops
+        // above the footer rather than run into the QR code.
+        CenteredIn(gfx, form.Guardian?.FullName ?? d.FullName, bold, signX, signWidth, Math.Min(y + 100, footerTop - 30));
         gfx.DrawLine(new XPen(XColors.Gray, 0.4), Left, footerTop - 8, Left + Width, footerTop - 8);
         gfx.DrawString($"Số hồ sơ: {form.ApplicationNumber}", regular, XBrushes.Black, new XRect(Left, footerTop + 4, Width - qrSize - 10, 14), XStringFormats.TopLeft);
         gfx.DrawString($"Ngày gửi: {form.SubmittedOn.ToString("dd/MM/yyyy", Vietnamese)}", regular, XBrushes.Black, new XRect(Left, footerTop + 20, Width - qrSize - 10, 14), XStringFormats.TopLeft);
