@@ -42,20 +42,11 @@ internal static class EnrollmentForms
 
 internal sealed class GetEnrollmentFormEndpoint : IEndpoint
 {
-    // A form renders in well under a second (bench/run.sh enrollment): ask again soon.
-    private static readonly TimeSpan RenderingRetry = TimeSpan.FromSeconds(2);
-
     public void Map(IEndpointRouteBuilder group) =>
         group.MapGet("v1/me/children/{id:guid}/form-01.pdf", async (Guid id, ClaimsPrincipal user, HttpContext http, ISender sender, CancellationToken ct) =>
             {
                 var form = await sender.Send(new GetEnrollmentForm(id, user), ct);
-                if (form.Pdf is null)
-                {
-                    RetryAfter.Set(http.Response, RenderingRetry);
-                    return Results.Accepted();
-                }
-                http.Response.Headers.CacheControl = "no-store";
-                return Results.File(form.Pdf, "application/pdf", form.FileName);
+                return RenderedPdf.Result(http.Response, form.Pdf, form.FileName);
             })
             .WithName("GetEnrollmentForm")
             .RequireAccess(AccessPolicies.Citizen)

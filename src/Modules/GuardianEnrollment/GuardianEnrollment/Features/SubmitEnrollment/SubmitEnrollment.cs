@@ -55,7 +55,7 @@ internal sealed class SubmitEnrollmentHandler(IDocumentSession session, ICitizen
         }
         // Checked before a number is drawn, so a refusal spends none.
         var number = enrollment.Documents.ContainsKey(EnrollmentDocumentKinds.BirthCertificate) && enrollment.IsEditable
-            ? $"{enrollment.OfficeCode}-{today:yyyyMMdd}-TE{await NextSequence(cancellationToken):D6}"
+            ? $"{enrollment.OfficeCode}-{today:yyyyMMdd}-TE{await SqlSequences.Next(database, "enrollment.application_number_seq", cancellationToken):D6}"
             : "";
         stream.AppendOne(enrollment.Submit(number, now));
         try
@@ -69,11 +69,6 @@ internal sealed class SubmitEnrollmentHandler(IDocumentSession session, ICitizen
         return new SubmitEnrollmentResponse(EnrollmentStatus.Submitted, number);
     }
 
-    private async Task<long> NextSequence(CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand("SELECT nextval('enrollment.application_number_seq')");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
 }
 
 internal sealed class SubmitEnrollmentEndpoint : IEndpoint

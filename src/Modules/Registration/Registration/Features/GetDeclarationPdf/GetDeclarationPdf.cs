@@ -33,19 +33,11 @@ public sealed class GetDeclarationPdfHandler(IQuerySession session, IDeclaration
 
 internal sealed class GetDeclarationPdfEndpoint : IEndpoint
 {
-    // A form renders in well under a second (bench/run.sh): ask again soon.
-    private static readonly TimeSpan RenderingRetry = TimeSpan.FromSeconds(2);
-
     public void Map(IEndpointRouteBuilder group) =>
         group.MapGet("/registrations/{id:guid}/declaration.pdf", async (Guid id, ISender sender, HttpContext http, CancellationToken ct) =>
             {
                 var form = await sender.Send(new GetDeclarationPdf(id, ApplicationAccess.Bearer(http.Request)), ct);
-                if (form.Pdf is null)
-                {
-                    RetryAfter.Set(http.Response, RenderingRetry);
-                    return Results.Accepted();
-                }
-                return Results.File(form.Pdf, "application/pdf", form.FileName);
+                return RenderedPdf.Result(http.Response, form.Pdf, form.FileName);
             })
             .WithName("GetDeclarationPdf")
             .WithBearerToken()

@@ -63,7 +63,7 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
             throw new ProblemException(RegistrationProblems.ApplicationOpen);
         }
 
-        var number = $"{office!.Code}-{today:yyyyMMdd}-{await NextSequence(cancellationToken):D6}";
+        var number = $"{office!.Code}-{today:yyyyMMdd}-{await SqlSequences.Next(dataSource, "registration.application_number_seq", cancellationToken):D6}";
         var (addressLine, provinceName) = Describe(application.Declaration.Address);
         stream.AppendOne(application.Submit(office.Code, number, command.Request.SendDeclarationByEmail, now, addressLine, provinceName));
         try
@@ -77,11 +77,6 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
         return new SubmitApplicationResponse(ApplicationStatus.Submitted, number);
     }
 
-    private async Task<long> NextSequence(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT nextval('registration.application_number_seq')");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
 
     private (string Line, string Province) Describe(Address address)
     {
