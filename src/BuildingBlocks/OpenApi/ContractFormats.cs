@@ -22,6 +22,9 @@ public static class ContractFormats
     /// <summary>A one-time code sent by SMS: 6 digits.</summary>
     public const string OtpCode = "^[0-9]{6}$";
 
+    /// <summary>A code or mobile shown masked: its first and last 3 digits, stars between.</summary>
+    public const string MaskedNumber = "^[0-9]{0,3}[*]+[0-9]{0,3}$";
+
     /// <summary>Genders as the JSON carries them.</summary>
     public const string Male = "Nam";
 

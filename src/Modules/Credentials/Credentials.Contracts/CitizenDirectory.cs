@@ -20,4 +20,7 @@ public interface ICitizenDirectory
 
     /// <summary>The account of a mã số BHXH (its user name), or null when the code has none.</summary>
     Task<CitizenAccountV1?> FindByBhxhCode(string bhxhCode, CancellationToken cancellationToken);
+
+    /// <summary>The accounts of <paramref name="bhxhCodes"/> that have one, by code (one query for a school's roster).</summary>
+    Task<IReadOnlyDictionary<string, CitizenAccountV1>> FindByBhxhCodes(IReadOnlyCollection<string> bhxhCodes, CancellationToken cancellationToken);
 }

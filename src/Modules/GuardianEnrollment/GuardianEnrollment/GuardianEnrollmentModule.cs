@@ -13,6 +13,9 @@ using VssId.BuildingBlocks.Modules;
 using VssId.Modules.GuardianEnrollment.Captcha;
 using VssId.Modules.GuardianEnrollment.Contracts;
 using VssId.Modules.GuardianEnrollment.Domain;
+using VssId.Modules.GuardianEnrollment.Consent;
+using VssId.Modules.GuardianEnrollment.Features;
+using VssId.Modules.GuardianEnrollment.Features.ExpireEnrollments;
 using VssId.Modules.GuardianEnrollment.Features.ForgetCaptchas;
 using VssId.Modules.GuardianEnrollment.Integration;
 using VssId.Modules.GuardianEnrollment.ReadModels;
@@ -20,7 +23,7 @@ using Weasel.Postgresql;
 
 namespace VssId.Modules.GuardianEnrollment;
 
-/// <summary>Child enrolments by guardians (and, with their issue, schools): captcha, declaration, birth certificate, "Ghi nhận", a child's Mẫu 01.</summary>
+/// <summary>Child enrolments by guardians and by schools' rosters: captcha, declaration, birth certificate, consent, "Ghi nhận", a child's Mẫu 01, a class's forms.</summary>
 public sealed class GuardianEnrollmentModule : IModule
 {
     internal const string Tag = "Đăng ký cho trẻ · Guardian enrolment";
@@ -32,8 +35,11 @@ public sealed class GuardianEnrollmentModule : IModule
         services.AddModulePartsOf<GuardianEnrollmentModule>();
         services.AddIntegrationEventRelay<GuardianEnrollmentRelay>();
         services.AddSingleton<Captchas>();
+        services.AddSingleton<ConsentCodes>();
+        services.AddScoped<EnrollmentConsent>();
         services.AddSingleton<IOpenEnrollments, OpenEnrollments>();
         services.AddRecurringJob<ForgetCaptchasJob>("enrollment.forget-captchas", job => job.Run(CancellationToken.None), Cron.Hourly());
+        services.AddRecurringJob<ExpireEnrollmentsJob>("enrollment.expire-school-enrollments", job => job.Run(CancellationToken.None), Cron.Hourly());
     }
 
     // "/api": the development captcha endpoint lives beside the outbox under /api/dev; the rest under v1/.
@@ -48,12 +54,16 @@ public sealed class GuardianEnrollmentModule : IModule
             .Event<EnrollmentReviewStarted>("review_started")
             .Event<EnrollmentApproved>("enrollment_approved")
             .Event<EnrollmentRejected>("enrollment_rejected")
-            .Event<EnrollmentInformationRequested>("information_requested");
+            .Event<EnrollmentInformationRequested>("information_requested")
+            .Event<EnrollmentConsented>("enrollment_consented")
+            .Event<EnrollmentExpired>("enrollment_expired")
+            .Event<EnrollmentFormReceived>("form_received");
         // The guardian's view is the aggregate rebuilt from its few events; lists and checks read the narrow index.
         options.Projections.LiveStreamAggregation<Enrollment>();
         options.Projections.Add(new EnrollmentIndex(), ProjectionLifecycle.Inline);
         options.Storage.ExtendedSchemaObjects.Add(EnrollmentIndex.Table());
         options.Storage.ExtendedSchemaObjects.Add(Captchas.Table());
+        options.Storage.ExtendedSchemaObjects.Add(ConsentCodes.Table());
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));
         options.AddSqlRefusals(Name, "start_guard");
     }

@@ -59,6 +59,58 @@ public static class GuardianEnrollmentProblems
     public static readonly ProblemType DocumentTooSmall = new("enrollment.document_too_small", 400,
         new("Ảnh phải từ 600×400 điểm ảnh trở lên (tối đa 40 megapixel).", "The photo must be at least 600×400 pixels (at most 40 megapixels)."));
 
+    public static readonly ProblemType NotAwaitingConsent = new("enrollment.not_awaiting_consent", 409,
+        new("Hồ sơ không chờ sự đồng ý của người giám hộ (đã đồng ý, đã hết hạn hoặc do người giám hộ tự đăng ký).",
+            "The enrolment is not waiting for the guardian's consent (already given, expired, or started by the guardian)."));
+
+    public static readonly ProblemType ConsentExpired = new("enrollment.consent_expired", 409,
+        new("Đã quá 30 ngày chờ đồng ý: hồ sơ nhà trường gửi đã hết hạn; hãy liên hệ nhà trường.",
+            "The 30 days to consent have passed: the school's enrolment has expired; contact the school."));
+
+    public static readonly ProblemType ConsentCodeInvalid = new("otp.invalid", 400,
+        new("Mã xác nhận không đúng với số điện thoại này.", "The confirmation code does not match this phone number."));
+
+    public static readonly ProblemType ConsentCodeExpired = new("otp.expired", 400,
+        new("Mã xác nhận đã hết hạn (hồ sơ chờ đồng ý quá 30 ngày); hãy liên hệ nhà trường.",
+            "The confirmation code has expired (the enrolment waited more than 30 days); contact the school."));
+
+    public static readonly ProblemType ConsentTooManyAttempts = new("otp.too_many_attempts", 429,
+        new("Nhập sai mã quá nhiều lần với số điện thoại này; hãy thử lại sau 24 giờ.",
+            "Too many wrong codes for this phone number; try again in 24 hours."));
+
+    public static readonly ProblemType RosterTooLarge = new("school.too_many_rows", 413,
+        new("Danh sách tối đa 1.000 trẻ mỗi lần gửi; hãy chia nhỏ.", "A roster holds at most 1,000 children per request; split it."));
+
+    public static readonly ProblemType RosterHeaderInvalid = new("school.roster_header_invalid", 400,
+        new("Dòng tiêu đề phải có đủ 7 cột: bhxhCode, fullName, dateOfBirth, gender, guardianBhxhCode, guardianPhone, relationship "
+            + "(hoặc: Mã số BHXH, Họ và tên, Ngày sinh, Giới tính, Mã số BHXH người giám hộ, Số điện thoại người giám hộ, Quan hệ).",
+            "The header row must name the 7 columns: bhxhCode, fullName, dateOfBirth, gender, guardianBhxhCode, guardianPhone, relationship "
+            + "(or their Vietnamese names)."));
+
+    public static readonly ProblemType RosterEmpty = new("school.roster_empty", 400,
+        new("Danh sách không có trẻ nào.", "The roster has no children."));
+
+    public static readonly ProblemType ClassUnknown = new("school.class_unknown", 404,
+        new("Lớp này chưa có hồ sơ nào của trường.", "The school has no enrolments in this class."));
+
+    public static readonly FieldError ClassCodeInvalid = new("school.class_code_invalid",
+        new("Mã lớp 1–20 ký tự: chữ, số, dấu gạch ngang hoặc gạch dưới (ví dụ 6A1).", "A class code has 1–20 letters, digits, hyphens or underscores (e.g. 6A1)."));
+
+    public static readonly FieldError DuplicateChild = new("school.duplicate_child",
+        new("Trẻ này xuất hiện hai lần trong danh sách.", "This child appears twice in the roster."));
+
+    public static readonly FieldError GuardianBhxhCodeInvalid = new("school.guardian_bhxh_code_invalid",
+        new("Mã số BHXH của người giám hộ gồm 10 chữ số.", "The guardian's social-insurance code has 10 digits."));
+
+    public static readonly FieldError GuardianPhoneInvalid = new("school.guardian_phone_invalid",
+        new("Số điện thoại di động của người giám hộ không hợp lệ.", "The guardian's mobile number is not valid."));
+
+    public static readonly FieldError GuardianIsChild = new("school.guardian_is_child",
+        new("Mã số BHXH của người giám hộ trùng mã số của trẻ.", "The guardian's code is the child's own code."));
+
+    public static readonly FieldError ChildInAnotherClass = new("school.child_in_another_enrollment",
+        new("Trẻ đã có hồ sơ đăng ký khác đang chờ hoặc đang xử lý.", "The child already has another enrolment waiting or being processed."));
+
     public static readonly FieldError ChildAdult = new("enrollment.child_adult",
         new("Trẻ đã đủ 18 tuổi: hãy tự đăng ký tài khoản (đăng ký người lớn).", "The child is 18 or older: they register for themselves (adult registration)."));
 

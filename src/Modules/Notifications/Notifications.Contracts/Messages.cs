@@ -18,6 +18,12 @@ public static class MessageTemplates
     /// <summary>A guardian's enrolment of a child reached its office: the number, and what to do with Mẫu 01.</summary>
     public const string EnrollmentReceived = "enrollment_received";
 
+    /// <summary>
+    /// A school enrolled the guardian's child: the code that confirms it (a secret). Parameters: <c>schoolCode</c>,
+    /// <c>childName</c>, <c>classCode</c>, <c>code</c>, <c>days</c>.
+    /// </summary>
+    public const string EnrollmentConsent = "enrollment_consent";
+
     /// <summary>SMS on rejection. Parameters: <c>applicationNumber</c>, <c>reason</c>.</summary>
     public const string ApplicationRejected = "application_rejected";
 

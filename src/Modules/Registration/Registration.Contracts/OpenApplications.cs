@@ -4,4 +4,7 @@ namespace VssId.Modules.Registration.Contracts;
 public interface IOpenApplications
 {
     Task<bool> HasOpenSubmission(string bhxhCode, CancellationToken cancellationToken);
+
+    /// <summary>Which of <paramref name="bhxhCodes"/> have one (a school's roster asks once for a whole class).</summary>
+    Task<IReadOnlySet<string>> WithOpenSubmission(IReadOnlyCollection<string> bhxhCodes, CancellationToken cancellationToken);
 }

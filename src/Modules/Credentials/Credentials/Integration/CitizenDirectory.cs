@@ -18,6 +18,12 @@ internal sealed class CitizenDirectory(IQuerySession session, TimeProvider time)
     public async Task<CitizenAccountV1?> FindByBhxhCode(string bhxhCode, CancellationToken cancellationToken) =>
         Describe(await session.LoadAsync<Account>(Account.IdFor(bhxhCode), cancellationToken));
 
+    public async Task<IReadOnlyDictionary<string, CitizenAccountV1>> FindByBhxhCodes(IReadOnlyCollection<string> bhxhCodes, CancellationToken cancellationToken)
+    {
+        var accounts = await session.LoadManyAsync<Account>(cancellationToken, bhxhCodes.Select(Account.IdFor).Distinct().ToArray());
+        return accounts.Select(Describe).OfType<CitizenAccountV1>().ToDictionary(a => a.BhxhCode, StringComparer.Ordinal);
+    }
+
     private CitizenAccountV1? Describe(Account? account) =>
         account is { Role: Roles.Citizen, BhxhCode: { } code }
             ? new CitizenAccountV1(account.Id, code, account.FullName ?? "", account.IdentityNumber, account.Phone ?? "", account.Email,

@@ -14,7 +14,10 @@ public static class EnrollmentStatus
     public const string Rejected = "Rejected";
     public const string NeedsInformation = "NeedsInformation";
 
-    public static readonly IReadOnlyList<string> All = [Draft, AwaitingGuardianConsent, Submitted, UnderReview, Approved, Rejected, NeedsInformation];
+    /// <summary>A school's enrolment nobody consented to within 30 days.</summary>
+    public const string Expired = "Expired";
+
+    public static readonly IReadOnlyList<string> All = [Draft, AwaitingGuardianConsent, Submitted, UnderReview, Approved, Rejected, NeedsInformation, Expired];
 }
 
 /// <summary>How the guardian relates to the child (<c>api.md</c>).</summary>
@@ -55,6 +58,9 @@ public sealed record Enrollment
     /// <summary>How many children one guardian may enrol (rejected enrolments do not count).</summary>
     public const int MaxChildrenPerGuardian = 10;
 
+    /// <summary>How long a school's enrolment waits for the guardian's consent.</summary>
+    public static readonly TimeSpan ConsentWindow = TimeSpan.FromDays(30);
+
     public Guid Id { get; init; }
     public string Status { get; init; } = EnrollmentStatus.Draft;
     public required Child Child { get; init; }
@@ -68,8 +74,14 @@ public sealed record Enrollment
     public EnrollmentDecisionReason? Reason { get; init; }
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? SubmittedAt { get; init; }
+    public SchoolClass? School { get; init; }
+    public string? ConsentChannel { get; init; }
+    public DateTimeOffset? FormReceivedAt { get; init; }
 
     public bool IsEditable => Status is EnrollmentStatus.Draft or EnrollmentStatus.NeedsInformation;
+
+    /// <summary>Photos may be attached while editable and, for a school's enrolment, while it waits for the guardian.</summary>
+    public bool AcceptsDocuments => IsEditable || Status == EnrollmentStatus.AwaitingGuardianConsent;
 
     public static Enrollment Create(EnrollmentStarted e) => new()
     {
@@ -82,7 +94,12 @@ public sealed record Enrollment
         OfficeCode = e.OfficeCode,
         Origin = e.Origin,
         StartedAt = e.At,
+        School = e.School,
     };
+
+    public Enrollment Apply(EnrollmentConsented e) => this with { ConsentChannel = e.Channel };
+    public Enrollment Apply(EnrollmentExpired e) => this with { Status = EnrollmentStatus.Expired };
+    public Enrollment Apply(EnrollmentFormReceived e) => this with { FormReceivedAt = e.At };
 
     public Enrollment Apply(EnrollmentDocumentAttached e) => this with { Documents = Documents.SetItem(e.Document.Kind, e.Document) };
 
@@ -105,8 +122,44 @@ public sealed record Enrollment
 
     public EnrollmentDocumentAttached Attach(EnrollmentDocument document, DateTimeOffset now)
     {
-        EnsureEditable();
+        if (!AcceptsDocuments)
+        {
+            EnsureEditable();
+        }
         return new EnrollmentDocumentAttached(document, now);
+    }
+
+    /// <summary>
+    /// The guardian consents to a school's enrolment: it is submitted at once, as "Ghi nhận" would (the number is
+    /// the caller's). The birth-certificate photo is not required here: the school's row vouches for the child,
+    /// and the office asks for the photo (needs information) when it wants it.
+    /// </summary>
+    public IReadOnlyList<object> Consent(string channel, string applicationNumber, DateTimeOffset now)
+    {
+        if (Status != EnrollmentStatus.AwaitingGuardianConsent)
+        {
+            throw new ProblemException(GuardianEnrollmentProblems.NotAwaitingConsent,
+                new LocalizedText($"Hồ sơ đang ở trạng thái {Status}.", $"The enrolment is {Status}."));
+        }
+        if (now - StartedAt > ConsentWindow)
+        {
+            throw new ProblemException(GuardianEnrollmentProblems.ConsentExpired);
+        }
+        return [new EnrollmentConsented(channel, now), Submission(applicationNumber, now)];
+    }
+
+    /// <summary>A school's enrolment past its consent window lapses; anything else is left alone.</summary>
+    public EnrollmentExpired? Expire(DateTimeOffset now) =>
+        Status == EnrollmentStatus.AwaitingGuardianConsent && now - StartedAt > ConsentWindow ? new EnrollmentExpired(now) : null;
+
+    /// <summary>The school records the signed Mẫu 01: only of a submitted enrolment (there is no form before); once.</summary>
+    public EnrollmentFormReceived? ReceiveForm(string receivedBy, DateTimeOffset now)
+    {
+        if (ApplicationNumber is null)
+        {
+            throw new ProblemException(GuardianEnrollmentProblems.NotSubmitted);
+        }
+        return FormReceivedAt is null ? new EnrollmentFormReceived(receivedBy, now) : null;
     }
 
     /// <summary>"Ghi nhận": the birth certificate is required; the number is the office's, given by the caller.</summary>
@@ -117,9 +170,12 @@ public sealed record Enrollment
         {
             throw new ProblemException(GuardianEnrollmentProblems.BirthCertificateMissing);
         }
-        return new EnrollmentSubmitted(applicationNumber, now, Child, Guardian, Relationship, Address, OfficeCode,
-            EnrollmentDocumentKinds.All.Where(Documents.ContainsKey).Select(k => Documents[k]).ToArray());
+        return Submission(applicationNumber, now);
     }
+
+    private EnrollmentSubmitted Submission(string applicationNumber, DateTimeOffset now) =>
+        new(applicationNumber, now, Child, Guardian, Relationship, Address, OfficeCode,
+            EnrollmentDocumentKinds.All.Where(Documents.ContainsKey).Select(k => Documents[k]).ToArray());
 
     /// <summary>The office's decisions on a submission (from Approval's events): null when already applied or about an older submission.</summary>
     public object? Decide(object decision) => decision switch

@@ -21,8 +21,32 @@ public static class EnrollmentOrigins
     public const string School = "school";
 }
 
+/// <summary>The school and class of a roster row (origin <c>school</c>).</summary>
+public sealed record SchoolClass(string SchoolCode, string ClassCode);
+
+/// <summary>
+/// An enrolment begins. From a school's roster (<see cref="School"/> set) the guardian is who the row names: their
+/// account's profile when they have one (its verified mobile receives the consent SMS), otherwise only the
+/// mã số BHXH and the mobile the school gave (name and CCCD empty: written by hand on the signed Mẫu 01).
+/// </summary>
 public sealed record EnrollmentStarted(Guid EnrollmentId, Child Child, Guardian Guardian, string Relationship, ContactAddress Address, string OfficeCode,
-    string Origin, DateTimeOffset At);
+    string Origin, DateTimeOffset At, SchoolClass? School = null);
+
+/// <summary>How a guardian consented to a school's enrolment: in their account, or with the code of the consent SMS.</summary>
+public static class ConsentChannels
+{
+    public const string Account = "account";
+    public const string Sms = "sms";
+}
+
+/// <summary>The guardian agreed to the school's enrolment (followed in the same append by its submission).</summary>
+public sealed record EnrollmentConsented(string Channel, DateTimeOffset At);
+
+/// <summary>Nobody consented within <see cref="Enrollment.ConsentWindow"/>: the school's enrolment lapses.</summary>
+public sealed record EnrollmentExpired(DateTimeOffset At);
+
+/// <summary>The school holds the signed Mẫu 01 (recorded by the school's client <see cref="ReceivedBy"/>).</summary>
+public sealed record EnrollmentFormReceived(string ReceivedBy, DateTimeOffset At);
 
 public sealed record EnrollmentDocumentAttached(EnrollmentDocument Document, DateTimeOffset At);
 

@@ -31,6 +31,10 @@ internal static class EnrollmentAccess
         return stream;
     }
 
+    // A school's row may name a guardian who had no account then: their mã số BHXH (the user name) is the link.
     private static Enrollment Owned(Enrollment? enrollment, ClaimsPrincipal user) =>
-        enrollment is not null && enrollment.Guardian.AccountId == Guardian(user) ? enrollment : throw new ProblemException(CommonProblems.NotFound);
+        enrollment is not null && (enrollment.Guardian.AccountId == Guardian(user)
+            || (enrollment.Guardian.AccountId == Guid.Empty && enrollment.Guardian.BhxhCode == user.FindFirst(VssIdClaims.UserName)?.Value))
+            ? enrollment
+            : throw new ProblemException(CommonProblems.NotFound);
 }

@@ -17,11 +17,15 @@ public sealed record EnrollmentDocumentResponse([property: AllowedValues(Enrollm
 
 public sealed record EnrollmentRejectionResponse(string ReasonCode, string Message);
 
+/// <summary>The school and class whose roster started the enrolment (origin school).</summary>
+public sealed record EnrollmentSchoolResponse(string SchoolCode, string ClassCode);
+
 /// <summary>A child's enrolment as its guardian sees it; <c>rejection</c> only once a decision gave a reason.</summary>
 public sealed record EnrollmentResponse(
     Guid Id,
     [property: AllowedValues(EnrollmentStatus.Draft, EnrollmentStatus.AwaitingGuardianConsent, EnrollmentStatus.Submitted, EnrollmentStatus.UnderReview,
-        EnrollmentStatus.Approved, EnrollmentStatus.Rejected, EnrollmentStatus.NeedsInformation)] string Status,
+        EnrollmentStatus.Approved, EnrollmentStatus.Rejected, EnrollmentStatus.NeedsInformation,
+        EnrollmentStatus.Expired)] string Status,
     ChildResponse Child,
     [property: AllowedValues(Relationships.Father, Relationships.Mother, Relationships.Guardian)] string Relationship,
     EnrollmentAddressResponse Address,
@@ -30,7 +34,8 @@ public sealed record EnrollmentResponse(
     string? ApplicationNumber,
     DateTimeOffset StartedAt,
     DateTimeOffset? SubmittedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EnrollmentRejectionResponse? Rejection)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EnrollmentRejectionResponse? Rejection,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EnrollmentSchoolResponse? School = null)
 {
     public static EnrollmentResponse From(Enrollment e) => new(e.Id, e.Status,
         new ChildResponse(e.Child.BhxhCode, e.Child.FullName, e.Child.DateOfBirth, e.Child.Gender), e.Relationship,
@@ -38,7 +43,8 @@ public sealed record EnrollmentResponse(
         EnrollmentDocumentKinds.All.Where(e.Documents.ContainsKey).Select(k => new EnrollmentDocumentResponse(k)).ToArray(), e.ApplicationNumber, e.StartedAt, e.SubmittedAt,
         e.Reason is { } r && e.Status is EnrollmentStatus.Rejected or EnrollmentStatus.NeedsInformation
             ? new EnrollmentRejectionResponse(r.Code, r.Note is { Length: > 0 } note ? $"{r.Vi} {note}" : r.Vi)
-            : null);
+            : null,
+        e.School is { } school ? new EnrollmentSchoolResponse(school.SchoolCode, school.ClassCode) : null);
 
     public static readonly EnrollmentResponse Example = new(Guid.Parse("0193a6b2-8d4e-7f10-a2b3-c4d5e6f70812"), EnrollmentStatus.Submitted,
         new ChildResponse("0116004321", "Nguyễn Minh Khôi", new DateOnly(2016, 9, 5), "Nam"), Relationships.Father,

@@ -9,7 +9,7 @@ namespace VssId.Modules.GuardianEnrollment.Integration;
 
 /// <summary>Publishes GuardianEnrollment's facts to the other modules (and to its own side effects).</summary>
 internal sealed class GuardianEnrollmentRelay(IServiceScopeFactory scopes, ILogger<GuardianEnrollmentRelay> logger)
-    : IntegrationEventRelay("enrollment-integration", scopes, logger, typeof(EnrollmentSubmitted))
+    : IntegrationEventRelay("enrollment-integration", scopes, logger, typeof(EnrollmentStarted), typeof(EnrollmentSubmitted))
 {
     protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data switch
     {
@@ -17,6 +17,8 @@ internal sealed class GuardianEnrollmentRelay(IServiceScopeFactory scopes, ILogg
             e.Child.BhxhCode, e.Child.FullName, e.Child.DateOfBirth, e.Child.Gender, e.Address.Line, e.Address.ProvinceName,
             new EnrollingGuardianV1(e.Guardian.BhxhCode, e.Guardian.FullName, e.Guardian.IdentityNumber, e.Relationship, e.Guardian.Phone, e.Guardian.Email),
             e.Documents.Select(d => new EnrolledDocumentV1(d.Kind, d.StorageKey, d.ContentType)).ToArray()),
+        EnrollmentStarted { School: { } school } e => new ChildEnrollmentAwaitingConsentV1(domainEvent.StreamId, school.SchoolCode, school.ClassCode,
+            e.Child.FullName, e.Guardian.Phone, e.At),
         _ => null,
     };
 }

@@ -21,6 +21,7 @@ internal static class Templates
         [MessageTemplates.AccountIssued] = new("VssID: Tài khoản {bhxhCode} đã được duyệt. Mật khẩu đăng nhập lần đầu: {password}. Vui lòng đổi mật khẩu sau khi đăng nhập.", ["password"]),
         [MessageTemplates.ChildAccountIssued] = new("VssID: Tài khoản của trẻ {bhxhCode} đã được duyệt. Mật khẩu đăng nhập lần đầu: {password}. Vui lòng đổi mật khẩu sau khi đăng nhập.", ["password"]),
         [MessageTemplates.EnrollmentReceived] = new("VssID: Hồ sơ của trẻ {applicationNumber} đã được gửi tới {officeName}. In tờ khai Mẫu 01, ký và nộp cho giáo viên chủ nhiệm.", []),
+        [MessageTemplates.EnrollmentConsent] = new("VssID: Trường {schoolCode} đăng ký BHXH cho trẻ {childName}, lớp {classCode}. Đồng ý: nhập mã {code} trên VssID trong {days} ngày. Không chia sẻ mã.", ["code"]),
         [MessageTemplates.ApplicationRejected] = new("VssID: Hồ sơ {applicationNumber} không được duyệt. Lý do: {reason}", []),
         [MessageTemplates.NeedsInformation] = new("VssID: Hồ sơ {applicationNumber} cần bổ sung: {reason}. Vui lòng sửa và gửi lại trên ứng dụng.", []),
         [MessageTemplates.AccountLocked] = new("VssID: Tài khoản của bạn bị tạm khóa {minutes} phút do nhập sai mật khẩu nhiều lần. Dùng \"Quên mật khẩu\" nếu cần.", []),

@@ -9,4 +9,7 @@ internal sealed class OpenApplications(NpgsqlDataSource database) : IOpenApplica
 {
     public Task<bool> HasOpenSubmission(string bhxhCode, CancellationToken cancellationToken) =>
         ApplicationIndex.HasOpenSubmission(database, bhxhCode, cancellationToken);
+
+    public Task<IReadOnlySet<string>> WithOpenSubmission(IReadOnlyCollection<string> bhxhCodes, CancellationToken cancellationToken) =>
+        ApplicationIndex.WithOpenSubmission(database, bhxhCodes, cancellationToken);
 }

@@ -110,6 +110,20 @@ public sealed partial class ApplicationIndex : EventProjection
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    public static async Task<IReadOnlySet<string>> WithOpenSubmission(NpgsqlDataSource database, IReadOnlyCollection<string> bhxhCodes,
+        CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT DISTINCT bhxh_code FROM {TableName} WHERE bhxh_code = ANY($1) AND open_submission");
+        command.Parameters.Add(new NpgsqlParameter { Value = bhxhCodes.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            codes.Add(reader.GetString(0));
+        }
+        return codes;
+    }
+
     /// <summary>How many open drafts have verified <paramref name="phone"/>, leaving out <paramref name="except"/>.</summary>
     public static async Task<long> VerifiedDraftsOf(NpgsqlDataSource database, string phone, Guid except, CancellationToken cancellationToken)
     {

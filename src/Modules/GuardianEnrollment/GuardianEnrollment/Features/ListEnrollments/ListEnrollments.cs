@@ -17,7 +17,8 @@ namespace VssId.Modules.GuardianEnrollment.Features.ListEnrollments;
 public sealed record EnrollmentListItem(
     Guid Id,
     [property: AllowedValues(EnrollmentStatus.Draft, EnrollmentStatus.AwaitingGuardianConsent, EnrollmentStatus.Submitted, EnrollmentStatus.UnderReview,
-        EnrollmentStatus.Approved, EnrollmentStatus.Rejected, EnrollmentStatus.NeedsInformation)] string Status,
+        EnrollmentStatus.Approved, EnrollmentStatus.Rejected, EnrollmentStatus.NeedsInformation,
+        EnrollmentStatus.Expired)] string Status,
     [property: RegularExpression(ContractFormats.BhxhCode)] string ChildBhxhCode,
     string ChildFullName,
     string OfficeCode,
@@ -40,7 +41,7 @@ internal sealed class ListEnrollmentsHandler(NpgsqlDataSource database) : IQuery
             before = Guid.TryParseExact(cursor, "N", out var id) ? id : throw new ValidationProblemException([("cursor", CommonProblems.CursorInvalid)]);
         }
         var limit = Math.Clamp(query.Limit ?? 20, 1, 100);
-        var rows = await EnrollmentIndex.OfGuardian(database, EnrollmentAccess.Guardian(query.User), before, limit + 1, cancellationToken);
+        var rows = await EnrollmentIndex.OfGuardian(database, EnrollmentAccess.Guardian(query.User), query.User.FindFirst(VssIdClaims.UserName)?.Value, before, limit + 1, cancellationToken);
         var items = rows.Take(limit).Select(r => new EnrollmentListItem(r.Id, r.Status, r.ChildBhxhCode, r.ChildFullName, r.OfficeCode, r.ApplicationNumber,
             r.StartedAt, r.SubmittedAt)).ToList();
         return new EnrollmentPage(items, rows.Count > limit ? items[^1].Id.ToString("N") : null);

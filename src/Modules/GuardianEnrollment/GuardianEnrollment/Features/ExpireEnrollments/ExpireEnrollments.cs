@@ -1,0 +1,55 @@
+using Marten;
+using Npgsql;
+using VssId.Modules.GuardianEnrollment.Consent;
+using VssId.Modules.GuardianEnrollment.Domain;
+using VssId.Modules.GuardianEnrollment.ReadModels;
+
+namespace VssId.Modules.GuardianEnrollment.Features.ExpireEnrollments;
+
+/// <summary>
+/// Hourly: a school's enrolment nobody consented to within 30 days lapses (its code answers "expired"; the school may
+/// send the child again), in batches until none is left; wrong consent codes older than a day are forgotten.
+/// Each enrolment is its own append with Marten's version check, so a consent at the same moment wins or loses
+/// cleanly and a second run finds nothing to do.
+/// </summary>
+public sealed class ExpireEnrollmentsJob(IDocumentStore store, NpgsqlDataSource database, ConsentCodes codes, TimeProvider time)
+{
+    private const int Batch = 200;
+
+    public async Task<int> Run(CancellationToken cancellationToken)
+    {
+        var expired = 0;
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var ids = await EnrollmentIndex.WaitingSince(database, now - Enrollment.ConsentWindow, Batch, cancellationToken);
+            var changed = 0;
+            foreach (var id in ids)
+            {
+                await using var session = store.LightweightSession();
+                var stream = await session.Events.FetchForWriting<Enrollment>(id, cancellationToken);
+                if (stream.Aggregate?.Expire(now) is not { } lapse)
+                {
+                    continue;
+                }
+                stream.AppendOne(lapse);
+                try
+                {
+                    await session.SaveChangesAsync(cancellationToken);
+                    changed++;
+                }
+                catch (JasperFx.ConcurrencyException)
+                {
+                    // Consented (or expired by another run) in between: nothing to do here.
+                }
+            }
+            expired += changed;
+            if (ids.Count < Batch || changed == 0)
+            {
+                break;
+            }
+        }
+        await codes.Forget(cancellationToken);
+        return expired;
+    }
+}
