@@ -33,6 +33,13 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
         ["PUT /api/v1/me/children/{id:guid}/documents/{kind}"] = AccessPolicies.Citizen,
         ["POST /api/v1/me/children/{id:guid}/submit"] = AccessPolicies.Citizen,
         ["GET /api/v1/me/children/{id:guid}/form-01.pdf"] = AccessPolicies.Citizen,
+        ["POST /api/v1/me/children/{id:guid}/consent"] = AccessPolicies.Citizen,
+        ["POST /api/v1/consents/confirm"] = Public,
+        ["POST /api/v1/schools/{schoolCode}/enrollments"] = AccessPolicies.SchoolClient,
+        ["GET /api/v1/schools/{schoolCode}/enrollments"] = AccessPolicies.SchoolClient,
+        ["GET /api/v1/schools/{schoolCode}/classes"] = AccessPolicies.SchoolClient,
+        ["GET /api/v1/schools/{schoolCode}/classes/{classCode}/forms.zip"] = AccessPolicies.SchoolClient,
+        ["POST /api/v1/schools/{schoolCode}/enrollments/{id:guid}/form-received"] = AccessPolicies.SchoolClient,
         ["GET /api/v1/reference/provinces"] = Public,
         ["GET /api/v1/reference/provinces/{code}/districts"] = Public,
         ["GET /api/v1/reference/provinces/{code}/wards"] = Public,
@@ -152,7 +159,8 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
                 var url = route.Replace("{id:guid}", applicationId.ToString(), StringComparison.Ordinal).Replace("{kind}", "portrait", StringComparison.Ordinal)
                     .Replace("{clientId}", "vssid_0000000000000000", StringComparison.Ordinal).Replace("{provinceCode}", "01", StringComparison.Ordinal)
                     .Replace("{code}", "01", StringComparison.Ordinal)
-                    .Replace("{officeCode}", "00131", StringComparison.Ordinal).Replace("{captchaId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+                    .Replace("{officeCode}", "00131", StringComparison.Ordinal).Replace("{captchaId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                    .Replace("{schoolCode}", "HN-THCS-001", StringComparison.Ordinal).Replace("{classCode}", "6A1", StringComparison.Ordinal);
                 var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
                 if (route.Contains("/documents/", StringComparison.Ordinal))
                 {
