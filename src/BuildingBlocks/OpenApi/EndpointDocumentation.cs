@@ -11,6 +11,9 @@ public sealed record ResponseExample(int StatusCode, object Example);
 /// <summary>An example request body shown in Swagger.</summary>
 public sealed record RequestExample(object Example);
 
+/// <summary>An example <c>text/csv</c> request body shown in Swagger.</summary>
+public sealed record CsvRequestExample(string Csv);
+
 /// <summary>A description, example and closed set of values for a query or route parameter shown in Swagger.</summary>
 public sealed record ParameterDoc(string Name, string Description, string Example, IReadOnlyList<string>? AllowedValues, bool Required, string? EnumName);
 
@@ -32,6 +35,11 @@ public static class EndpointDocumentation
     public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, object example)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestExample(example));
+
+    /// <summary>Shows <paramref name="csv"/> as the example of a <c>text/csv</c> request body.</summary>
+    public static TBuilder WithCsvRequestExample<TBuilder>(this TBuilder builder, string csv)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new CsvRequestExample(csv));
 
     /// <summary>
     /// Documents the parameter <paramref name="name"/>; <paramref name="allowedValues"/> makes it an enum, a

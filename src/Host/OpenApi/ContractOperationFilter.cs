@@ -135,6 +135,13 @@ internal sealed class ContractOperationFilter(IOptions<JsonOptions> json) : IOpe
                 {
                     wrapped.Schema = only;
                 }
+                // A CSV body is text whatever the endpoint binds (a roster takes JSON or CSV): a string, and its own example.
+                if (type.StartsWith("text/csv", StringComparison.Ordinal) && media is OpenApiMediaType csv)
+                {
+                    csv.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
+                    csv.Example = metadata.OfType<CsvRequestExample>().FirstOrDefault() is { } text ? JsonValue.Create(text.Csv) : null;
+                    continue;
+                }
                 if (metadata.OfType<RequestExample>().FirstOrDefault() is { } example && media is OpenApiMediaType json)
                 {
                     json.Example = ToNode(example.Example);

@@ -94,7 +94,8 @@ public static class GuardianEnrollmentProblems
         new("Lớp này chưa có hồ sơ nào của trường.", "The school has no enrolments in this class."));
 
     public static readonly FieldError ClassCodeInvalid = new("school.class_code_invalid",
-        new("Mã lớp 1–20 ký tự: chữ, số, dấu gạch ngang hoặc gạch dưới (ví dụ 6A1).", "A class code has 1–20 letters, digits, hyphens or underscores (e.g. 6A1)."));
+        new("Mã lớp 1–20 ký tự: chữ, số, khoảng trắng, dấu gạch ngang hoặc gạch dưới (ví dụ 6A1, Mầm 2).",
+            "A class code has 1–20 letters, digits, spaces, hyphens or underscores (e.g. 6A1, Mầm 2)."));
 
     public static readonly FieldError DuplicateChild = new("school.duplicate_child",
         new("Trẻ này xuất hiện hai lần trong danh sách.", "This child appears twice in the roster."));

@@ -64,7 +64,7 @@ internal sealed class DownloadClassFormsEndpoint : IEndpoint
             .WithSummary("Tải tờ khai Mẫu 01 của cả lớp (ZIP) · Download the class's Mẫu 01 forms (ZIP)")
             .WithDescription("Một tệp PDF cho mỗi hồ sơ đã ghi nhận (sau khi người giám hộ đồng ý) và đã tạo xong tờ khai, tên `6A1_01_Nguyen_Minh_Khoi.pdf`; "
                 + "tệp ZIP được truyền dần (không chờ cả lớp). Lớp chưa có hồ sơ nào của trường, hoặc trường khác: 404.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/zip")
             .ProducesProblems(CommonProblems.NotFound, GuardianEnrollmentProblems.ClassUnknown);
 
     /// <summary>"6A1", 1, "Nguyễn Minh Khôi" → "6A1_01_Nguyen_Minh_Khoi.pdf".</summary>

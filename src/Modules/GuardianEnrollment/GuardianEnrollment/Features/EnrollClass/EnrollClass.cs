@@ -222,7 +222,8 @@ internal static partial class SchoolRules
     public const string Accepted = "accepted";
     public const string Rejected = "rejected";
     public const string Tag = "Trường học · Schools";
-    public const string ClassCodePattern = "^[\\p{L}\\p{N}_-]{1,20}$";
+    // Letters with Vietnamese diacritics (À–ỹ) as kindergartens name classes ("Mầm 1", "Lá 2"); an ECMA regex without \p{L}, as clients read it.
+    public const string ClassCodePattern = "^[0-9A-Za-zÀ-ỹ][0-9A-Za-zÀ-ỹ _-]{0,19}$";
 
     [GeneratedRegex(ClassCodePattern)]
     public static partial Regex ClassCode();
@@ -276,6 +277,12 @@ internal sealed class EnrollClassEndpoint : IEndpoint
             .ProducesProblems(CommonProblems.Validation, CommonProblems.NotFound, GuardianEnrollmentProblems.RosterHeaderInvalid,
                 GuardianEnrollmentProblems.RosterEmpty, GuardianEnrollmentProblems.RosterTooLarge, GuardianEnrollmentProblems.OfficeClosed,
                 CommonProblems.TooLarge, CommonProblems.UnsupportedMediaType)
+            .WithCsvRequestExample("""
+                Mã số BHXH;Họ và tên;Ngày sinh;Giới tính;Mã số BHXH người giám hộ;Số điện thoại người giám hộ;Quan hệ
+                0116004321;Nguyễn Minh Khôi;05/09/2014;Nam;0120169001;0912345678;cha
+                0116004322;Trần Thị Ngọc Ánh;12/03/2014;Nữ;0120169002;0987654321;mẹ
+
+                """)
             .WithRequestExample(new RosterRequest("6A1", [new RosterChild("0116004321", "Nguyễn Minh Khôi", "2014-09-05", "Nam", "0120169001", "0912345678", "father")]))
             .WithResponseExample(StatusCodes.Status200OK, new RosterResult([
                 new RosterRowResult(1, SchoolRules.Accepted, Guid.Parse("0193a6b2-8d4e-7f10-a2b3-c4d5e6f70812"), null),
