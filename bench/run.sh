@@ -10,6 +10,7 @@ ensure_postgres
 # bench/run.sh approval [seconds]      → queue pages with 100,000 open cases and 100 arrivals/s; approval → SMS latency
 # bench/run.sh enrollment [seconds]    → guardians' enrolments (start + birth certificate + Ghi nhận) with 32 clients; child Mẫu 01 rate
 # bench/run.sh identity [seconds]      → logins/s against the raw Argon2id rate; a JWT GET against the same GET anonymous
+# bench/run.sh school [rosters]        → 1,000-row CSV rosters (all valid, then 10 % invalid) answered; forms.zip of a class of 40
 ensure_tool pdftoppm poppler-utils
 dotnet build src/Host/VssId.Host.csproj -c Release -nologo -v quiet -clp:NoSummary
 # The enrollment bench starts fresh hosts for its phases and cannot warm each for 30 s (every enrolment spends a

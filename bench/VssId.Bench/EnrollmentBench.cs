@@ -237,7 +237,7 @@ internal static partial class EnrollmentBench
         return await Login(http, code, Password, partner);
     }
 
-    private static async Task<string> Login(HttpClient http, string userName, string password, (string Id, string Secret)? client)
+    internal static async Task<string> Login(HttpClient http, string userName, string password, (string Id, string Secret)? client)
     {
         var form = new List<KeyValuePair<string, string>> { new("grant_type", "password"), new("username", userName), new("password", password) };
         if (client is { } c)
@@ -250,10 +250,10 @@ internal static partial class EnrollmentBench
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
     }
 
-    private static HttpClient Client(int port) =>
+    internal static HttpClient Client(int port) =>
         new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
-    private static Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string url, string token, HttpContent? content)
+    internal static Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string url, string token, HttpContent? content)
     {
         var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative)) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -284,7 +284,7 @@ internal static partial class EnrollmentBench
         return image.Encode(SKEncodedImageFormat.Jpeg, 85).ToArray();
     }
 
-    private static double P(IEnumerable<double> values, double p)
+    internal static double P(IEnumerable<double> values, double p)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];

@@ -34,6 +34,11 @@ internal static class Benchmark
             await WithCluster(cs => EnrollmentBench.Run(cs, seconds));
             return;
         }
+        if (only == "school")
+        {
+            await WithCluster(cs => SchoolBench.Run(cs, args.Select(a => int.TryParse(a, out var n) ? n : 0).FirstOrDefault(n => n > 0, 5)));
+            return;
+        }
         if (only == "registration")
         {
             await WithCluster(cs => RegistrationBench.Run(cs, seconds, 32));
