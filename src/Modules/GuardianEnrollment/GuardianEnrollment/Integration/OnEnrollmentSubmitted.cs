@@ -3,7 +3,7 @@ using VssId.BuildingBlocks.IntegrationEvents;
 using VssId.BuildingBlocks.Time;
 using VssId.Modules.GuardianEnrollment.Contracts;
 using VssId.Modules.GuardianEnrollment.Domain;
-using VssId.Modules.GuardianEnrollment.Features.GetEnrollmentForm;
+using VssId.Modules.GuardianEnrollment.Features;
 using VssId.Modules.Notifications.Contracts;
 using VssId.Modules.Reference.Contracts;
 

@@ -216,23 +216,6 @@ internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource 
     }
 }
 
-/// <summary>What every school endpoint shares: the client reaches only its own school, and how a class is named.</summary>
-internal static partial class SchoolRules
-{
-    public const string Accepted = "accepted";
-    public const string Rejected = "rejected";
-    public const string Tag = "Trường học · Schools";
-    // Letters with Vietnamese diacritics (À–ỹ) as kindergartens name classes ("Mầm 1", "Lá 2"); an ECMA regex without \p{L}, as clients read it.
-    public const string ClassCodePattern = "^[0-9A-Za-zÀ-ỹ][0-9A-Za-zÀ-ỹ _-]{0,19}$";
-
-    [GeneratedRegex(ClassCodePattern)]
-    public static partial Regex ClassCode();
-
-    /// <summary>The school of the route when it is the client's own; any other (existing or not) is 404, as if it had no enrolments.</summary>
-    public static string School(ClaimsPrincipal user, string schoolCode) =>
-        user.School() is { } own && string.Equals(own, schoolCode, StringComparison.Ordinal) ? own : throw new ProblemException(CommonProblems.NotFound);
-}
-
 internal sealed class EnrollClassEndpoint : IEndpoint
 {
     // 1,000 rows of a roster are about 120 KB; room for long names and quoting.

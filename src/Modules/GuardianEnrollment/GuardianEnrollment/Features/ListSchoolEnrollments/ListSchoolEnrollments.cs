@@ -11,7 +11,7 @@ using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.BuildingBlocks.Security;
 using VssId.Modules.GuardianEnrollment.Domain;
-using VssId.Modules.GuardianEnrollment.Features.EnrollClass;
+using VssId.Modules.GuardianEnrollment.Features;
 using VssId.Modules.GuardianEnrollment.ReadModels;
 
 namespace VssId.Modules.GuardianEnrollment.Features.ListSchoolEnrollments;

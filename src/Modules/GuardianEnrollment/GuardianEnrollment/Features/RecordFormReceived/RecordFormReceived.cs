@@ -9,7 +9,7 @@ using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.BuildingBlocks.Security;
 using VssId.Modules.GuardianEnrollment.Domain;
-using VssId.Modules.GuardianEnrollment.Features.EnrollClass;
+using VssId.Modules.GuardianEnrollment.Features;
 
 namespace VssId.Modules.GuardianEnrollment.Features.RecordFormReceived;
 
