@@ -12,10 +12,13 @@ public static class RateLimits
     /// </summary>
     public const string PublicPerAddress = "platform.public";
 
-    /// <summary>A fixed window of <paramref name="perMinute"/> per client address, or no limit when switched off (load tests).</summary>
+    /// <summary>
+    /// A fixed window of <paramref name="perMinute"/> per client address (per /64 on IPv6), or no limit when
+    /// switched off (load tests).
+    /// </summary>
     public static RateLimitPartition<string> PerAddress(HttpContext http, bool enabled, int perMinute) =>
         enabled
-            ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            ? RateLimitPartition.GetFixedWindowLimiter(AddressBlock.PartitionOf(http.Connection.RemoteIpAddress),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
             : RateLimitPartition.GetNoLimiter("off");
 }

@@ -6,14 +6,32 @@ namespace VssId.Modules.Notifications.Contracts;
 /// </summary>
 public interface IOneTimeCodes
 {
-    /// <summary>Issues a code for <paramref name="target"/> and sends it by SMS; or says why not and when to retry.</summary>
-    Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, CancellationToken cancellationToken);
+    /// <summary>
+    /// Issues a code for <paramref name="target"/> and sends it by SMS; or says why not and when to retry.
+    /// Besides the per-target limits, a phone, the caller's address block and the hourly budget are limited:
+    /// <paramref name="trust"/> says whether the phone was typed in by the caller or is already verified.
+    /// </summary>
+    Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, PhoneTrust trust, CancellationToken cancellationToken);
 
     /// <summary>Issues a code for <paramref name="target"/> and sends it by email (same limits, no SMS budget).</summary>
     Task<OneTimeCodeIssue> IssueByEmail(string purpose, string target, string email, CancellationToken cancellationToken);
 
     /// <summary>Checks a code; a valid one is consumed.</summary>
     Task<OneTimeCodeCheck> Verify(string purpose, string target, string code, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Whose phone an SMS code goes to. Anyone can type a stranger's number into a draft; only the owner's
+/// flows (recovery, resume, SmartOTP) reach a verified one. The two are counted apart, and verified flows
+/// keep a share of the hourly budget, so a flood of typed-in numbers cannot stop an owner's recovery code.
+/// </summary>
+public enum PhoneTrust
+{
+    /// <summary>A number the caller typed in and is about to prove (registration phone verification).</summary>
+    Unverified,
+
+    /// <summary>A number already verified for an account or an application.</summary>
+    Verified,
 }
 
 /// <summary>The outcome of asking for a code.</summary>
@@ -25,7 +43,7 @@ public enum OneTimeCodeIssueStatus
     /// <summary>The last code was sent less than the resend interval ago.</summary>
     TooSoon,
 
-    /// <summary>The hourly number of sends for this target is used up.</summary>
+    /// <summary>The hourly number of sends for this target, this phone or this caller's address block is used up.</summary>
     TooMany,
 
     /// <summary>The service-wide hourly SMS budget is used up (protection against SMS pumping).</summary>

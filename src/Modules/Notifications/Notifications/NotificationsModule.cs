@@ -32,6 +32,7 @@ public sealed class NotificationsModule : IModule
         services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
 
         services.AddScoped<IMessageSender, MessageSender>();
+        services.AddHttpContextAccessor();
         services.AddScoped<IOneTimeCodes, OneTimeCodeService>();
         services.AddScoped<IDeclarationForms, DeclarationForms>();
         services.AddSingleton<DocumentToken>();

@@ -58,7 +58,13 @@ internal static class NotificationsSchema
         codes.AddColumn("expires_at", "timestamptz").NotNull();
         codes.AddColumn("attempts", "integer").NotNull();
         codes.AddColumn("consumed_at", "timestamptz");
+        // HMACs of the phone and of the caller's address block: counted for the limits, never readable.
+        codes.AddColumn("phone_key", "bytea");
+        codes.AddColumn("phone_verified", "boolean").NotNull().DefaultValueByExpression("false");
+        codes.AddColumn("address_key", "bytea");
         codes.Indexes.Add(new IndexDefinition("ix_codes_target") { Columns = ["purpose", "target", "created_at"] });
+        codes.Indexes.Add(new IndexDefinition("ix_codes_phone") { Columns = ["phone_key", "created_at"] });
+        codes.Indexes.Add(new IndexDefinition("ix_codes_address") { Columns = ["address_key", "created_at"] });
 
         var documents = new Table($"{Schema}.documents");
         documents.AddColumn<Guid>("id").AsPrimaryKey();

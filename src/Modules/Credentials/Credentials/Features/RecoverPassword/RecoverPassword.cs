@@ -55,7 +55,7 @@ public sealed class PasswordResetHandlers(IDocumentSession session, IOneTimeCode
         }
         var issue = channel == "email"
             ? account.Email is { } email ? await codes.IssueByEmail(Purpose, account.Id.ToString(), email, cancellationToken) : null
-            : account.Phone is { } phone ? await codes.IssueBySms(Purpose, account.Id.ToString(), phone, cancellationToken) : null;
+            : account.Phone is { } phone ? await codes.IssueBySms(Purpose, account.Id.ToString(), phone, PhoneTrust.Verified, cancellationToken) : null;
         if (issue is { Status: not OneTimeCodeIssueStatus.Sent })
         {
             logger.LogInformation("Password reset code for account {AccountId} not sent: {Status}", account.Id, issue.Status);

@@ -44,7 +44,7 @@ public sealed class ResumeHandlers(IDocumentSession session, Npgsql.NpgsqlDataSo
     {
         if (await Find(command.Request.BhxhCode, command.Request.Phone, cancellationToken) is { } application)
         {
-            await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Phone, cancellationToken);
+            await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Phone, PhoneTrust.Verified, cancellationToken);
         }
         return Unit.Value;
     }

@@ -33,7 +33,7 @@ public sealed class SendPhoneCodeHandler(IQuerySession session, IOneTimeCodes co
         {
             throw new ProblemException(RegistrationProblems.NotEditable);
         }
-        var issue = await codes.IssueBySms(Purpose, Target(application), application.Declaration.Phone, cancellationToken);
+        var issue = await codes.IssueBySms(Purpose, Target(application), application.Declaration.Phone, PhoneTrust.Unverified, cancellationToken);
         return issue.Status switch
         {
             OneTimeCodeIssueStatus.Sent => Mediator.Unit.Value,
@@ -90,7 +90,8 @@ internal sealed class VerifyPhoneEndpoints : IEndpoint
             .WithName("SendPhoneCode")
             .WithBearerToken()
             .WithSummary("Gửi mã OTP tới số điện thoại đã khai · Send an OTP to the declared mobile")
-            .WithDescription("Mã 6 chữ số, hiệu lực 5 phút; gửi lại sau 60 giây; 2 mã gần nhất đều dùng được; tối đa 5 lần gửi mỗi giờ. "
+            .WithDescription("Mã 6 chữ số, hiệu lực 5 phút; gửi lại sau 60 giây; 2 mã gần nhất đều dùng được; tối đa 5 lần gửi mỗi giờ cho một hồ sơ, "
+                + "5 SMS mỗi giờ cho một số điện thoại dù bao nhiêu hồ sơ khai số đó, và một giới hạn theo dải địa chỉ (IPv4 /24, IPv6 /64): 429 `otp.too_many_sends`. "
                 + "Trong Development, đọc SMS tại `GET /api/dev/messages?to={phone}`.")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblems(CommonProblems.NotFound, RegistrationProblems.NotEditable, RegistrationProblems.OtpTooSoon,
