@@ -27,4 +27,24 @@ public sealed class PublicRateLimitTests
         var verify = await client.GetAsync(new Uri("/api/v1/documents/verify?token=abc", UriKind.Relative));
         await verify.AssertProblem(HttpStatusCode.TooManyRequests, "request.rate_limited");
     }
+
+    // Each code dies after 5 wrong tries, but one address could try codes across many drafts: the confirm is limited too.
+    [Fact]
+    public async Task Otp_confirmation_is_limited_per_client_address_across_drafts()
+    {
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions
+        {
+            Settings = new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "true", ["RateLimiting:PublicPerMinute"] = "3" },
+        });
+        var api = new VssId.Tests.Registration.RegistrationClient(app.CreateClient());
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            var draft = await api.Start(VssId.Tests.Registration.RegistrationClient.Declaration(
+                VssId.Tests.Registration.RegistrationClient.NewCode(), VssId.Tests.Registration.RegistrationClient.NewPhone()));
+            answers.Add((await api.Send(HttpMethod.Post, $"/api/v1/registrations/{draft.Id}/phone-verification/confirm", draft.Token,
+                JsonContent.Create(new { code = "000000" }))).StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], answers);
+    }
 }

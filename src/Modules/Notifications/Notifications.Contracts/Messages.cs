@@ -30,6 +30,9 @@ public static class MessageTemplates
     /// <summary>SMS asking for information. Parameters: <c>applicationNumber</c>, <c>reason</c>.</summary>
     public const string NeedsInformation = "needs_information";
 
+    /// <summary>SMS when resume of an application is shut after wrong codes. Parameters: <c>until</c> (Vietnam time).</summary>
+    public const string ResumeLocked = "resume_locked";
+
     /// <summary>SMS when an account is locked. Parameters: <c>minutes</c>.</summary>
     public const string AccountLocked = "account_locked";
 

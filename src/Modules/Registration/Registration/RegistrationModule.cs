@@ -65,7 +65,9 @@ public sealed class RegistrationModule : IModule
             .Event<ReviewStarted>("review_started")
             .Event<ApplicationApproved>("application_approved")
             .Event<ApplicationRejected>("application_rejected")
-            .Event<InformationRequested>("information_requested");
+            .Event<InformationRequested>("information_requested")
+            .Event<ResumeFailed>("resume_failed")
+            .Event<ResumeLocked>("resume_locked");
         // The applicant's view is the aggregate rebuilt from its events; searches go to a narrow inline
         // index (ADR 0009).
         options.Projections.LiveStreamAggregation<Application>();

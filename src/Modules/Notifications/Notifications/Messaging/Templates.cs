@@ -24,6 +24,7 @@ internal static class Templates
         [MessageTemplates.EnrollmentConsent] = new("VssID: Trường {schoolCode} đăng ký BHXH cho trẻ {childName}, lớp {classCode}. Đồng ý: nhập mã {code} trên VssID trong {days} ngày. Không chia sẻ mã.", ["code"]),
         [MessageTemplates.ApplicationRejected] = new("VssID: Hồ sơ {applicationNumber} không được duyệt. Lý do: {reason}", []),
         [MessageTemplates.NeedsInformation] = new("VssID: Hồ sơ {applicationNumber} cần bổ sung: {reason}. Vui lòng sửa và gửi lại trên ứng dụng.", []),
+        [MessageTemplates.ResumeLocked] = new("VssID: Mã lấy lại hồ sơ đăng ký bị nhập sai nhiều lần; chức năng này tạm khóa đến {until}. Nếu không phải bạn, không chia sẻ mã OTP cho ai.", []),
         [MessageTemplates.AccountLocked] = new("VssID: Tài khoản của bạn bị tạm khóa {minutes} phút do nhập sai mật khẩu nhiều lần. Dùng \"Quên mật khẩu\" nếu cần.", []),
     };
 

@@ -53,6 +53,19 @@ public sealed record Application
     public DateTimeOffset LastActivityAt { get; init; }
     public DateTimeOffset? SubmittedAt { get; init; }
 
+    /// <summary>Wrong resume codes, newest last; only those of the last <see cref="ResumeFailureWindow"/> matter.</summary>
+    public ImmutableList<DateTimeOffset> ResumeFailures { get; init; } = ImmutableList<DateTimeOffset>.Empty;
+
+    public DateTimeOffset? ResumeLockedUntil { get; init; }
+
+    /// <summary>
+    /// Wrong resume codes an application takes in a day before resume is shut for a day: 5 sends of 5 tries an
+    /// hour would otherwise allow 600 guesses a day, for ever.
+    /// </summary>
+    public const int MaxResumeFailuresPerDay = 10;
+
+    public static readonly TimeSpan ResumeFailureWindow = TimeSpan.FromHours(24);
+
     /// <summary>An application nobody touched for this long expires (Draft and NeedsInformation only).</summary>
     public static readonly TimeSpan Inactivity = TimeSpan.FromDays(30);
 
@@ -130,6 +143,25 @@ public sealed record Application
     public Application Apply(ApplicationExpired e) => this with { StreamVersion = StreamVersion + 1, Status = ApplicationStatus.Expired, LastActivityAt = e.At };
 
     public Application Apply(AccessTokenReissued e) => this with { StreamVersion = StreamVersion + 1, AccessTokenHash = e.AccessTokenHash };
+
+    public Application Apply(ResumeFailed e) => this with
+    {
+        StreamVersion = StreamVersion + 1,
+        ResumeFailures = ResumeFailures.RemoveAll(at => at <= e.At - ResumeFailureWindow).Add(e.At),
+    };
+
+    public Application Apply(ResumeLocked e) => this with { StreamVersion = StreamVersion + 1, ResumeFailures = [], ResumeLockedUntil = e.Until };
+
+    public bool ResumeLockedAt(DateTimeOffset now) => ResumeLockedUntil > now;
+
+    /// <summary>Records a wrong resume code; the one that reaches the daily cap also shuts resume for a day.</summary>
+    public IReadOnlyList<object> FailResume(DateTimeOffset now)
+    {
+        var failed = new ResumeFailed(now);
+        return ResumeFailures.Count(at => at > now - ResumeFailureWindow) + 1 >= MaxResumeFailuresPerDay
+            ? [failed, new ResumeLocked(Phone, now, now + ResumeFailureWindow)]
+            : [failed];
+    }
 
     public DeclarationReplaced ReplaceDeclaration(Declaration declaration, DateTimeOffset now)
     {

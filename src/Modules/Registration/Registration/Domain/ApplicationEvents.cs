@@ -48,3 +48,9 @@ public sealed record InformationRequested(string ApplicationNumber, DecisionReas
 public sealed record ApplicationExpired(DateTimeOffset At);
 
 public sealed record AccessTokenReissued(string AccessTokenHash, DateTimeOffset At);
+
+/// <summary>A wrong code at resume: counted toward the daily cap of failed resumes.</summary>
+public sealed record ResumeFailed(DateTimeOffset At);
+
+/// <summary>Too many wrong resume codes in a day: resume is shut for this application until <see cref="Until"/>; the owner is told by SMS.</summary>
+public sealed record ResumeLocked(string Phone, DateTimeOffset At, DateTimeOffset Until);

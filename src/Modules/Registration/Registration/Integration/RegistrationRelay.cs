@@ -9,7 +9,7 @@ namespace VssId.Modules.Registration.Integration;
 
 /// <summary>Publishes Registration's facts to the other modules (and to its own side effects).</summary>
 internal sealed class RegistrationRelay(IServiceScopeFactory scopes, ILogger<RegistrationRelay> logger)
-    : IntegrationEventRelay("registration-integration", scopes, logger, typeof(ApplicationSubmitted))
+    : IntegrationEventRelay("registration-integration", scopes, logger, typeof(ApplicationSubmitted), typeof(ResumeLocked))
 {
     protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data switch
     {
@@ -22,6 +22,7 @@ internal sealed class RegistrationRelay(IServiceScopeFactory scopes, ILogger<Reg
             DeclarationByEmail = e.SendDeclarationByEmail,
             ProvinceName = e.ProvinceName,
         },
+        ResumeLocked e => new ApplicationResumeLockedV1(domainEvent.StreamId, e.Phone, e.At, e.Until),
         _ => null,
     };
 }

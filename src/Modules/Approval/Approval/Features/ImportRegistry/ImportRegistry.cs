@@ -117,6 +117,8 @@ internal sealed class ImportRegistryEndpoint : IEndpoint
                 return TypedResults.Ok(await sender.Send(new ImportRegistry(csv, CsvBody.English(request)), ct));
             })
             .WithName("ImportRegistry")
+            // Up to 16 Mi characters of CSV, mostly ASCII: Kestrel's 30 MB, as before.
+            .WithBodyLimit(30_000_000)
             .WithTags("Quản trị · Administration")
             .RequireAccess(AccessPolicies.Admin)
             .Accepts<string>("text/csv")

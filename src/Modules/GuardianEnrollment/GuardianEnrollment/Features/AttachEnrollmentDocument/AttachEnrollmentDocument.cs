@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Files;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
@@ -50,6 +51,7 @@ internal sealed class AttachEnrollmentDocumentEndpoint : IEndpoint
                 return TypedResults.NoContent();
             })
             .WithName("AttachEnrollmentDocument")
+            .WithBodyLimit(PhotoUpload.MaxBytes, GuardianEnrollmentProblems.DocumentTooLarge)
             .RequireAccess(AccessPolicies.Citizen)
             .WithSummary("Tải ảnh giấy khai sinh / ảnh chân dung của trẻ · Upload the birth certificate or a portrait")
             .WithDescription("`kind`: `birth-certificate` (bắt buộc trước khi ghi nhận) hoặc `portrait` (không bắt buộc). Thân yêu cầu là chính ảnh "

@@ -230,10 +230,6 @@ internal sealed class EnrollClassEndpoint : IEndpoint
                 var english = CsvBody.English(request);
                 if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
                 {
-                    if (request.ContentLength > MaxChars * 2L)
-                    {
-                        throw new ProblemException(CommonProblems.TooLarge);
-                    }
                     var roster = await JsonSerializer.DeserializeAsync<RosterRequest>(request.Body, json.Value.SerializerOptions, ct)
                         ?? throw new ProblemException(CommonProblems.Validation);
                     var children = roster.Children ?? [];
@@ -244,6 +240,7 @@ internal sealed class EnrollClassEndpoint : IEndpoint
                 return TypedResults.Ok(await sender.Send(new EnrollClass(schoolCode, classCode, Roster.FromCsv(csv), user, english), ct));
             })
             .WithName("EnrollClass")
+            .WithBodyLimit(MaxChars * 2L)
             .WithTags(SchoolRules.Tag)
             .RequireAccess(AccessPolicies.SchoolClient)
             .WithSummary("Gửi danh sách lớp · Send a class roster")

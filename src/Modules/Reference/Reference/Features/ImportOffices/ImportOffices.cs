@@ -145,6 +145,7 @@ internal sealed class ImportOfficesEndpoint : IEndpoint
                 return TypedResults.Ok(await sender.Send(new ImportOffices(csv, CsvBody.English(request)), ct));
             })
             .WithName("ImportOffices")
+            .WithBodyLimit(MaxChars * 3L)
             .WithTags("Quản trị · Administration")
             .RequireAccess(AccessPolicies.Admin)
             .Accepts<string>("text/csv")

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Files;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
@@ -54,6 +55,7 @@ internal sealed class AttachDocumentEndpoint : IEndpoint
                 return TypedResults.NoContent();
             })
             .WithName("AttachDocument")
+            .WithBodyLimit(PhotoUpload.MaxBytes, RegistrationProblems.DocumentTooLarge)
             .WithBearerToken()
             .WithSummary("Tải ảnh (chân dung, mặt trước, mặt sau giấy tờ) · Upload a photo")
             .WithDescription("`kind`: `portrait`, `id-front`, `id-back`. Thân yêu cầu là chính ảnh (`image/jpeg` hoặc `image/png`), tối đa 5 MB, "

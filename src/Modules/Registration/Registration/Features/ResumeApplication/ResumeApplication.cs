@@ -33,7 +33,9 @@ public sealed record ConfirmResume(ResumeConfirmRequest Request) : ICommand<Resu
 /// <summary>
 /// For an applicant whose app lost its token: an OTP to the verified phone of the open application,
 /// then a fresh token. The first step always answers 202, so it does not tell whether such an
-/// application exists; the second answers a wrong code and an unknown application alike.
+/// application exists; the second answers a wrong code and an unknown application alike. Ten wrong
+/// codes in a day shut resume for a day and tell the owner by SMS (ADR 15); a shut application
+/// also answers as an unknown one.
 /// </summary>
 public sealed class ResumeHandlers(IDocumentSession session, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes, TimeProvider time)
     : ICommandHandler<RequestResume>, ICommandHandler<ConfirmResume, ResumeResponse>
@@ -42,7 +44,8 @@ public sealed class ResumeHandlers(IDocumentSession session, Npgsql.NpgsqlDataSo
 
     public async ValueTask<Unit> Handle(RequestResume command, CancellationToken cancellationToken)
     {
-        if (await Find(command.Request.BhxhCode, command.Request.Phone, cancellationToken) is { } application)
+        if (await Find(command.Request.BhxhCode, command.Request.Phone, cancellationToken) is { } application
+            && !(await session.Events.AggregateStreamAsync<Application>(application.Id, token: cancellationToken))!.ResumeLockedAt(time.GetUtcNow()))
         {
             await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Phone, PhoneTrust.Verified, cancellationToken);
         }
@@ -53,12 +56,27 @@ public sealed class ResumeHandlers(IDocumentSession session, Npgsql.NpgsqlDataSo
     {
         var request = command.Request;
         var found = await Find(request.BhxhCode, request.Phone, cancellationToken);
-        OneTimeCodeOutcome.EnsureValid(found is null
-            ? OneTimeCodeCheck.Invalid
-            : await codes.Verify(Purpose, found.Value.Id.ToString("N"), request.Code ?? "", cancellationToken));
+        if (found is null)
+        {
+            OneTimeCodeOutcome.EnsureValid(OneTimeCodeCheck.Invalid);
+        }
+        var now = time.GetUtcNow();
         var stream = await session.Events.FetchForWriting<Application>(found!.Value.Id, cancellationToken);
+        // A locked application answers as an unknown one: no code is checked, and nothing tells a guesser it exists.
+        var check = stream.Aggregate!.ResumeLockedAt(now)
+            ? OneTimeCodeCheck.Invalid
+            : await codes.Verify(Purpose, found.Value.Id.ToString("N"), request.Code ?? "", cancellationToken);
+        if (check != OneTimeCodeCheck.Valid)
+        {
+            if (!stream.Aggregate.ResumeLockedAt(now))
+            {
+                stream.AppendMany(stream.Aggregate.FailResume(now));
+                await session.SaveChangesAsync(cancellationToken);
+            }
+            OneTimeCodeOutcome.EnsureValid(check);
+        }
         var (token, hash) = ApplicationAccess.NewToken(stream.Id);
-        stream.AppendOne(stream.Aggregate!.ReissueAccessToken(hash, time.GetUtcNow()));
+        stream.AppendOne(stream.Aggregate.ReissueAccessToken(hash, now));
         await session.SaveChangesAsync(cancellationToken);
         return new ResumeResponse(stream.Id, token);
     }
@@ -103,7 +121,8 @@ internal sealed class ResumeApplicationEndpoints : IEndpoint
             .RequireRateLimiting(RegistrationModule.LookupRateLimit)
             .WithSummary("Lấy lại quyền truy cập hồ sơ: xác nhận OTP · Resume an application: confirm the OTP")
             .WithDescription("Trả `accessToken` mới; mã cũ hết hiệu lực. Sai mã và hồ sơ không tồn tại đều trả 400 `otp.invalid`. "
-                + "Answers a fresh `accessToken`; the old one stops working.")
+                + "Sai 10 lần trong 24 giờ: chức năng lấy lại hồ sơ bị khóa 24 giờ và chủ hồ sơ nhận SMS báo. "
+                + "Answers a fresh `accessToken`; the old one stops working. 10 wrong codes in 24 hours shut resume for 24 hours and the owner is told by SMS.")
             .Accepts<ResumeConfirmRequest>("application/json")
             .Produces<ResumeResponse>(StatusCodes.Status200OK)
             .ProducesProblems(OneTimeCodeOutcome.Problems)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Notifications.Contracts;
@@ -88,6 +89,7 @@ internal sealed class VerifyPhoneEndpoints : IEndpoint
                 return TypedResults.Accepted((string?)null);
             })
             .WithName("SendPhoneCode")
+            .RequireRateLimiting(RateLimits.PublicPerAddress)
             .WithBearerToken()
             .WithSummary("Gửi mã OTP tới số điện thoại đã khai · Send an OTP to the declared mobile")
             .WithDescription("Mã 6 chữ số, hiệu lực 5 phút; gửi lại sau 60 giây; 2 mã gần nhất đều dùng được; tối đa 5 lần gửi mỗi giờ cho một hồ sơ, "
@@ -103,6 +105,8 @@ internal sealed class VerifyPhoneEndpoints : IEndpoint
                 return TypedResults.NoContent();
             })
             .WithName("ConfirmPhoneCode")
+            // Each code dies after 5 wrong tries; this stops one address trying codes across many drafts.
+            .RequireRateLimiting(RateLimits.PublicPerAddress)
             .WithBearerToken()
             .WithSummary("Xác nhận mã OTP · Confirm the OTP")
             .WithDescription("400 `otp.invalid` khi sai, `otp.expired` khi hết hạn; 429 `otp.too_many_attempts` sau 5 lần sai.")
