@@ -51,8 +51,9 @@ public sealed class DecisionCrashTests
         await using var restarted = new VssIdApp(database);
         var client = new IdentityClient(restarted);
         var password = await client.OneTimePassword(phone);
-        await Eventually.True(async () => (await (await new RegistrationClient(restarted.CreateClient()).Send(HttpMethod.Get, $"/api/v1/registrations/{id}", token))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == "Approved", because: "Registration reacts after the restart");
+        await Eventually.True(async () => (await restarted.CreateClient().GetFromJsonAsync<JsonElement>(
+            new Uri($"/api/v1/registrations/status?bhxhCode={code}&phone={phone}", UriKind.Relative))).GetProperty("status").GetString() == "Approved",
+            because: "Registration reacts after the restart");
         await client.LoggedIn(code, password);
         Assert.Equal(1, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'account_issued' AND to_address = $1", phone));
         Assert.Equal(1, await NotificationsDb.Count(database,

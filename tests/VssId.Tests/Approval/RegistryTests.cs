@@ -78,8 +78,9 @@ public sealed class RegistryTests(VssIdFixture fixture) : IClassFixture<VssIdFix
         var held = await _registration.Submit(heldId, heldToken, AutoOffice);
         var heldNumber = (await held.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applicationNumber").GetString();
 
-        await Eventually.True(async () => (await (await _registration.Send(HttpMethod.Get, $"/api/v1/registrations/{autoId}", autoToken)).Content.ReadFromJsonAsync<JsonElement>())
-            .GetProperty("status").GetString() == "Approved", because: "the exact match is approved by the system");
+        await Eventually.True(async () => (await _registration.Http.GetFromJsonAsync<JsonElement>(
+            new Uri($"/api/v1/registrations/status?bhxhCode={exact}&phone={phone}", UriKind.Relative))).GetProperty("status").GetString() == "Approved",
+            because: "the exact match is approved by the system");
         await _identity.OneTimePassword(phone);
 
         var officer = await _identity.ActiveStaff("officer", AutoOffice);

@@ -55,6 +55,15 @@ public sealed class ReviewTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
         return status!;
     }
 
+    // A decided application is read with the status lookup: its access token ended with the decision (issue 13 item 10).
+    private async Task DecidedStatus(Guid id, string token, string code, string phone, string expected)
+    {
+        await Eventually.True(async () => (await _registration.Http.GetFromJsonAsync<JsonElement>(
+                new Uri($"/api/v1/registrations/status?bhxhCode={code}&phone={phone}", UriKind.Relative))).GetProperty("status").GetString() == expected,
+            because: $"the application becomes {expected}");
+        await (await _registration.Send(HttpMethod.Get, $"/api/v1/registrations/{id}", token)).AssertProblem(HttpStatusCode.Unauthorized, "registration.token_expired");
+    }
+
     [Fact]
     public async Task A8_to_A10_an_officer_claims_and_approves_and_the_applicant_logs_in_with_the_sms_password()
     {
@@ -81,7 +90,7 @@ public sealed class ReviewTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
         Assert.Contains("no-store", photo.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.NoContent, (await _identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
-        await ApplicationStatus(id, token, "Approved");
+        await DecidedStatus(id, token, code, phone, "Approved");
         await (await _identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).AssertProblem(HttpStatusCode.Conflict, "case.decided");
 
         // A9: the SMS password, the first-login restriction, the change, the new password.
@@ -202,16 +211,16 @@ public sealed class ReviewTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
     [Fact]
     public async Task A_rejection_gives_the_reason_and_frees_the_code_for_a_new_application()
     {
-        var (id, token, code, _, number) = await Submitted();
+        var (id, token, code, phone, number) = await Submitted();
         var officer = await _identity.ActiveStaff("officer", Office);
         var officerToken = await _identity.AccessToken(officer.UserName, officer.Password);
         var caseId = (await InQueue(officerToken, number)).GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.NoContent, (await _identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await _identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/reject", officerToken,
             new { reasonCode = "bhxh_code.not_owner" })).StatusCode);
-        await ApplicationStatus(id, token, "Rejected");
-        // Decided: editing is over, and the code may be used by a new application that reaches an office.
-        Assert.Equal(HttpStatusCode.Conflict, (await _registration.Upload(id, token, "portrait", TestImages.Jpeg)).StatusCode);
+        await DecidedStatus(id, token, code, phone, "Rejected");
+        // Decided: the token ended, and the code may be used by a new application that reaches an office.
+        await (await _registration.Upload(id, token, "portrait", TestImages.Jpeg)).AssertProblem(HttpStatusCode.Unauthorized, "registration.token_expired");
         var (newId, newToken) = await _registration.Ready(code, RegistrationClient.NewPhone());
         Assert.Equal(HttpStatusCode.Accepted, (await _registration.Submit(newId, newToken, Office)).StatusCode);
     }

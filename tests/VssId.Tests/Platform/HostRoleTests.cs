@@ -86,4 +86,29 @@ public sealed class HostRoleTests
         var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
         Assert.False(document.RootElement.GetProperty("paths").TryGetProperty("/api/dev/messages", out _));
     }
+
+    // Issue 13 item 10: the outbox keeps OTPs and passwords in clear; outside Development the host refuses to start with it.
+    [Theory]
+    [InlineData("outbox", "smtp")]
+    [InlineData("http", "outbox")]
+    public async Task Outside_Development_the_outbox_providers_stop_the_host_at_start(string sms, string email)
+    {
+        var database = await TestPostgres.CreateDatabaseAsync();
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = new VssIdApp(database, new VssIdAppOptions
+            {
+                Roles = "api",
+                Environment = "Production",
+                Settings = new Dictionary<string, string?>
+                {
+                    ["Security:ServerKey"] = Convert.ToBase64String(new byte[32]),
+                    ["Messaging:Sms:Provider"] = sms,
+                    ["Messaging:Email:Provider"] = email,
+                },
+            });
+            _ = app.Server;
+        });
+        Assert.Contains("Development only", failure.ToString(), StringComparison.Ordinal);
+    }
 }

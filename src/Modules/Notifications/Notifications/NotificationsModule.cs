@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Hangfire;
 using Marten;
 using VssId.BuildingBlocks.Jobs;
@@ -27,7 +28,12 @@ public sealed class NotificationsModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<MessagingOptions>(configuration.GetSection("Messaging"));
+        // The outbox keeps OTPs and passwords in clear for the development endpoint: refused anywhere else, at start.
+        services.AddOptions<MessagingOptions>().Bind(configuration.GetSection("Messaging"))
+            .Validate<IHostEnvironment>((o, environment) => environment.IsDevelopment() || (o.Sms.Provider != "outbox" && o.Email.Provider != "outbox"),
+                "The \"outbox\" SMS and email providers keep one-time codes and passwords in clear: they are for Development only. "
+                + "Set Messaging:Sms:Provider to \"http\" and Messaging:Email:Provider to \"smtp\".")
+            .ValidateOnStart();
         services.Configure<OneTimeCodeOptions>(configuration.GetSection("OneTimeCodes"));
         services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
 

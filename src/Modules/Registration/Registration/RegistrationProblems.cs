@@ -42,6 +42,10 @@ public static class RegistrationProblems
     public static readonly ProblemType OtpTooManyAttempts = new("otp.too_many_attempts", 429,
         new("Nhập sai mã OTP quá nhiều lần; hãy yêu cầu mã mới.", "Too many wrong OTPs; ask for a new one."));
 
+    public static readonly ProblemType AccessTokenExpired = new("registration.token_expired", 401,
+        new("Mã truy cập hồ sơ đã hết hiệu lực (hồ sơ đã có quyết định, hoặc 30 ngày không dùng). Tra cứu tình trạng bằng mã số BHXH và số điện thoại, hoặc lấy lại quyền truy cập hồ sơ.",
+            "The application's access token has ended (the application is decided, or it was not used for 30 days). Look up the status with the BHXH code and phone, or resume the application."));
+
     public static readonly ProblemType OtpTooSoon = new("otp.too_soon", 429,
         new("Vui lòng chờ trước khi yêu cầu mã OTP mới.", "Please wait before asking for a new OTP."));
 

@@ -58,6 +58,17 @@ public sealed record Application
 
     public DateTimeOffset? ResumeLockedUntil { get; init; }
 
+    /// <summary>When the access token was last given or its holder last acted (a resume, or the office asking for information).</summary>
+    public DateTimeOffset AccessTokenRenewedAt { get; init; }
+
+    /// <summary>An access token not used to act for this long stops working (issue 13 item 10).</summary>
+    public static readonly TimeSpan AccessTokenIdleLifetime = TimeSpan.FromDays(30);
+
+    /// <summary>The token ends with a final decision, or after <see cref="AccessTokenIdleLifetime"/> without activity.</summary>
+    public bool AccessTokenExpiredAt(DateTimeOffset now) =>
+        Status is ApplicationStatus.Approved or ApplicationStatus.Rejected
+        || (LastActivityAt > AccessTokenRenewedAt ? LastActivityAt : AccessTokenRenewedAt) + AccessTokenIdleLifetime <= now;
+
     /// <summary>
     /// Wrong resume codes an application takes in a day before resume is shut for a day: 5 sends of 5 tries an
     /// hour would otherwise allow 600 guesses a day, for ever.
@@ -142,7 +153,7 @@ public sealed record Application
 
     public Application Apply(ApplicationExpired e) => this with { StreamVersion = StreamVersion + 1, Status = ApplicationStatus.Expired, LastActivityAt = e.At };
 
-    public Application Apply(AccessTokenReissued e) => this with { StreamVersion = StreamVersion + 1, AccessTokenHash = e.AccessTokenHash };
+    public Application Apply(AccessTokenReissued e) => this with { StreamVersion = StreamVersion + 1, AccessTokenHash = e.AccessTokenHash, AccessTokenRenewedAt = e.At };
 
     public Application Apply(ResumeFailed e) => this with
     {

@@ -13,7 +13,9 @@ namespace VssId.Modules.Registration.Features;
 /// resume), kept only as its SHA-256 (a fast hash is enough for that entropy). It opens its own
 /// application and nothing else: no or an unknown token is 401; a token of another application is
 /// 404, so nobody learns whether an application id exists. Carrying the id lets that check load the
-/// token's own application by key instead of searching an index on every write.
+/// token's own application by key instead of searching an index on every write. The token ends with
+/// the office's final decision (the account takes over, or there is nothing left to do) and after 30
+/// days without the applicant's activity; resume gives a fresh one to the verified phone.
 /// </summary>
 internal static class ApplicationAccess
 {
@@ -34,12 +36,12 @@ internal static class ApplicationAccess
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 && header.Length < 200 ? header[7..].Trim() : null;
     }
 
-    public static async Task<Application> Load(IQuerySession session, Guid id, string? token, CancellationToken cancellationToken)
+    public static async Task<Application> Load(IQuerySession session, Guid id, string? token, TimeProvider time, CancellationToken cancellationToken)
     {
         var hash = HashOf(token);
         // No application has the empty id (Marten refuses it as a stream id): answer as for any other unknown id.
         var application = id == Guid.Empty ? null : await session.Events.AggregateStreamAsync<Application>(id, token: cancellationToken);
-        return await Authorize(session, id, token!, hash, application, cancellationToken);
+        return await Authorize(session, id, token!, hash, application, time, cancellationToken);
     }
 
     /// <summary>
@@ -47,15 +49,15 @@ internal static class ApplicationAccess
     /// both, and Marten checks on save that no other write came in between.
     /// </summary>
     public static async Task<IEventStream<Application>> LoadForWriting(IDocumentSession session, Guid id, string? token, long? ifMatch,
-        CancellationToken cancellationToken)
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var hash = HashOf(token);
         if (id == Guid.Empty)
         {
-            await Authorize(session, id, token!, hash, null, cancellationToken);
+            await Authorize(session, id, token!, hash, null, time, cancellationToken);
         }
         var stream = await session.Events.FetchForWriting<Application>(id, cancellationToken);
-        EnsureVersion(await Authorize(session, id, token!, hash, stream.Aggregate, cancellationToken), ifMatch);
+        EnsureVersion(await Authorize(session, id, token!, hash, stream.Aggregate, time, cancellationToken), ifMatch);
         return stream;
     }
 
@@ -63,13 +65,15 @@ internal static class ApplicationAccess
         string.IsNullOrEmpty(token) ? throw new ProblemException(CommonProblems.Unauthorized) : Hash(token);
 
     private static async Task<Application> Authorize(IQuerySession session, Guid id, string token, string hash, Application? application,
-        CancellationToken cancellationToken)
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (Opens(application, hash))
         {
             return application!.Status is ApplicationStatus.Withdrawn or ApplicationStatus.Expired
                 ? throw new ProblemException(CommonProblems.NotFound)
-                : application;
+                : application.AccessTokenExpiredAt(time.GetUtcNow())
+                    ? throw new ProblemException(RegistrationProblems.AccessTokenExpired)
+                    : application;
         }
         var owner = OwnerOf(token);
         var known = owner is { } other && other != id && Opens(await session.Events.AggregateStreamAsync<Application>(other, token: cancellationToken), hash);

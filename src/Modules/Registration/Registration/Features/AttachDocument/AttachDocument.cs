@@ -28,7 +28,7 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
         {
             throw new ProblemException(RegistrationProblems.DocumentKindUnknown);
         }
-        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, cancellationToken);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, time, cancellationToken);
         var application = stream.Aggregate!;
         var image = PhotoUpload.Inspect(command.Content, RegistrationProblems.DocumentNotImage, RegistrationProblems.DocumentTooSmall);
         if (!application.IsEditable)

@@ -11,10 +11,10 @@ namespace VssId.Modules.Registration.Features.GetApplication;
 
 public sealed record GetApplication(Guid Id, string? Token) : IQuery<ApplicationResponse>;
 
-public sealed class GetApplicationHandler(IQuerySession session) : IQueryHandler<GetApplication, ApplicationResponse>
+public sealed class GetApplicationHandler(IQuerySession session, TimeProvider time) : IQueryHandler<GetApplication, ApplicationResponse>
 {
     public async ValueTask<ApplicationResponse> Handle(GetApplication query, CancellationToken cancellationToken) =>
-        ApplicationResponse.From(await ApplicationAccess.Load(session, query.Id, query.Token, cancellationToken));
+        ApplicationResponse.From(await ApplicationAccess.Load(session, query.Id, query.Token, time, cancellationToken));
 }
 
 internal sealed class GetApplicationEndpoint : IEndpoint

@@ -17,11 +17,11 @@ public sealed record DeclarationPdf(byte[]? Pdf, string FileName);
 public sealed record GetDeclarationPdf(Guid Id, string? Token) : IQuery<DeclarationPdf>;
 
 /// <summary>The submitted application's Mẫu 01: rendered once by a job, served as stored.</summary>
-public sealed class GetDeclarationPdfHandler(IQuerySession session, IDeclarationForms forms) : IQueryHandler<GetDeclarationPdf, DeclarationPdf>
+public sealed class GetDeclarationPdfHandler(IQuerySession session, IDeclarationForms forms, TimeProvider time) : IQueryHandler<GetDeclarationPdf, DeclarationPdf>
 {
     public async ValueTask<DeclarationPdf> Handle(GetDeclarationPdf query, CancellationToken cancellationToken)
     {
-        var application = await ApplicationAccess.Load(session, query.Id, query.Token, cancellationToken);
+        var application = await ApplicationAccess.Load(session, query.Id, query.Token, time, cancellationToken);
         if (application.ApplicationNumber is null)
         {
             throw new ProblemException(RegistrationProblems.NotSubmitted);

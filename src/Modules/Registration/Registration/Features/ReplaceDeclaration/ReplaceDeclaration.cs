@@ -19,7 +19,7 @@ public sealed class ReplaceDeclarationHandler(IDocumentSession session, IAddress
 {
     public async ValueTask<ApplicationResponse> Handle(ReplaceDeclaration command, CancellationToken cancellationToken)
     {
-        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, command.IfMatch, cancellationToken);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, command.IfMatch, time, cancellationToken);
         var now = time.GetUtcNow();
         var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
         var replaced = stream.Aggregate!.ReplaceDeclaration(declaration, now);

@@ -35,7 +35,7 @@ public sealed class SubmitApplicationHandler(IDocumentSession session, IOfficeCa
 {
     public async ValueTask<SubmitApplicationResponse> Handle(SubmitApplication command, CancellationToken cancellationToken)
     {
-        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, command.IfMatch, cancellationToken);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, command.IfMatch, time, cancellationToken);
         var application = stream.Aggregate!;
         var now = time.GetUtcNow();
         var today = VietnamTime.DateOf(now);

@@ -21,7 +21,7 @@ public sealed record ConfirmPhoneCodeRequest([property: Required, RegularExpress
 public sealed record ConfirmPhoneCode(Guid Id, string? Token, string? Code) : ICommand;
 
 /// <summary>Sends an OTP to the declared mobile. The code is bound to the application and that phone: a changed phone needs a new code.</summary>
-public sealed class SendPhoneCodeHandler(IQuerySession session, IOneTimeCodes codes) : ICommandHandler<SendPhoneCode>
+public sealed class SendPhoneCodeHandler(IQuerySession session, IOneTimeCodes codes, TimeProvider time) : ICommandHandler<SendPhoneCode>
 {
     public const string Purpose = "registration.phone";
 
@@ -29,7 +29,7 @@ public sealed class SendPhoneCodeHandler(IQuerySession session, IOneTimeCodes co
 
     public async ValueTask<Mediator.Unit> Handle(SendPhoneCode command, CancellationToken cancellationToken)
     {
-        var application = await ApplicationAccess.Load(session, command.Id, command.Token, cancellationToken);
+        var application = await ApplicationAccess.Load(session, command.Id, command.Token, time, cancellationToken);
         if (!application.IsEditable)
         {
             throw new ProblemException(RegistrationProblems.NotEditable);
@@ -54,7 +54,7 @@ public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCo
 {
     public async ValueTask<Mediator.Unit> Handle(ConfirmPhoneCode command, CancellationToken cancellationToken)
     {
-        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, cancellationToken);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, time, cancellationToken);
         var application = stream.Aggregate!;
         var code = command.Code?.Trim() ?? "";
         if (code.Length != 6 || !code.All(char.IsAsciiDigit))

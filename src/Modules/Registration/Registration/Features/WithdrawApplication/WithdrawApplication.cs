@@ -17,7 +17,7 @@ public sealed class WithdrawApplicationHandler(IDocumentSession session, TimePro
 {
     public async ValueTask<Mediator.Unit> Handle(WithdrawApplication command, CancellationToken cancellationToken)
     {
-        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, cancellationToken);
+        var stream = await ApplicationAccess.LoadForWriting(session, command.Id, command.Token, null, time, cancellationToken);
         stream.AppendOne(stream.Aggregate!.Withdraw(time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return Mediator.Unit.Value;
