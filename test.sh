@@ -12,6 +12,8 @@ ensure_postgres
 ensure_tool pdftoppm poppler-utils
 # The captcha test shows a naive OCR (tesseract) reads plain letters but not the captcha.
 ensure_tool tesseract tesseract-ocr
+# The photo-stripping test makes a real progressive JPEG with jpegtran.
+ensure_tool jpegtran libjpeg-turbo-progs
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 started=$(date +%s)

@@ -110,12 +110,13 @@ app.UseExceptionHandler();
 // authentication so the 401 and 403 of the authorization middleware get one.
 app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 app.UseRateLimiter();
-// Before anything reads a body: 64 KB unless the route says more (uploads, CSV imports, rosters).
-app.UseMiddleware<VssId.BuildingBlocks.Http.BodyLimitMiddleware>();
 // OpenIddict answers its own endpoints (revocation, discovery, JWKS) here and hands the token request on;
 // bearer tokens are checked only where an endpoint names a policy.
 app.UseAuthentication();
 app.UseAuthorization();
+// After the token is checked (a stranger learns nothing, not even a size) and before anything reads a body:
+// 64 KB unless the route says more (uploads, CSV imports, rosters).
+app.UseMiddleware<VssId.BuildingBlocks.Http.BodyLimitMiddleware>();
 app.UseMiddleware<VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware>();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

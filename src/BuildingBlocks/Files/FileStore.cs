@@ -14,6 +14,9 @@ public interface IFileStore
 
     /// <summary>The content under <paramref name="key"/>, or null.</summary>
     Task<byte[]?> Read(string key, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the file under <paramref name="key"/>; a missing one is no error (deletes are retried).</summary>
+    Task Delete(string key, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -45,6 +48,12 @@ public sealed class FileSystemFileStore : IFileStore
     {
         var path = PathOf(key);
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
+    public Task Delete(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
     }
 
     private string PathOf(string key)

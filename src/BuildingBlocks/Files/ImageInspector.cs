@@ -9,8 +9,9 @@ public sealed record InspectedImage(string ContentType, string Extension, int Wi
 /// Recognises JPEG and PNG by their magic bytes, reads the dimensions from the header (so absurd sizes are
 /// refused before anything decodes them), and strips metadata without re-encoding: a JPEG keeps its
 /// JFIF, ICC, tables and image data and loses every other APPn segment (EXIF with GPS, XMP, maker notes)
-/// and comments — its orientation is put back in a minimal EXIF of one tag; a PNG loses its text, EXIF
-/// and time chunks.
+/// and comments, wherever they are (between the scans of a progressive JPEG too), and everything after its
+/// end-of-image marker (a Motion Photo's video, an appended payload) — its orientation is put back in a
+/// minimal EXIF of one tag; a PNG loses its text, EXIF and time chunks and whatever follows IEND.
 /// </summary>
 public static class ImageInspector
 {
@@ -61,7 +62,8 @@ public static class ImageInspector
         var position = 2;
         int width = 0, height = 0;
         ushort orientation = 1;
-        while (position + 4 <= data.Length)
+        bool scanned = false, ended = false;
+        while (position + 2 <= data.Length)
         {
             if (data[position] != 0xFF)
             {
@@ -73,11 +75,22 @@ public static class ImageInspector
                 position++; // fill byte
                 continue;
             }
+            if (marker == 0xD9)
+            {
+                // End of image: whatever follows (a Motion Photo's video, an appended payload) is not kept.
+                output.Write(position, 2);
+                ended = true;
+                break;
+            }
             if (marker is 0xD8 or 0x01 or >= 0xD0 and <= 0xD7)
             {
                 output.Write(position, 2);
                 position += 2;
                 continue;
+            }
+            if (position + 4 > data.Length)
+            {
+                return null;
             }
             var length = BinaryPrimitives.ReadUInt16BigEndian(data[(position + 2)..]);
             if (length < 2 || position + 2 + length > data.Length)
@@ -87,19 +100,25 @@ public static class ImageInspector
             var segment = data.Slice(position + 4, length - 2);
             if (marker == 0xDA)
             {
-                // Start of scan: the rest is image data up to the end marker; keep it as it is. The EXIF segment that
-                // gave the orientation was dropped before, so the minimal one fits behind the reader — unless a crafted
-                // EXIF was shorter than it: then the orientation is not kept rather than overwrite unread bytes.
-                if (orientation != 1 && output.Length + MinimalExifLength > position)
+                // Start of scan. Before the first, the orientation goes back in a minimal EXIF: the EXIF segment that gave
+                // it was dropped before, so it fits behind the reader — unless a crafted EXIF was shorter than it: then
+                // the orientation is not kept rather than overwrite unread bytes.
+                if (!scanned && orientation != 1 && output.Length + MinimalExifLength > position)
                 {
                     orientation = 1;
                 }
-                if (orientation != 1)
+                if (!scanned && orientation != 1)
                 {
                     output.Write(MinimalExif(orientation));
                 }
-                output.Write(position, data.Length - position);
-                break;
+                scanned = true;
+                // The scan header, then its entropy-coded data up to the next marker; the walk goes on from there, so the
+                // segments between the scans of a progressive JPEG are sorted like any other.
+                var data0 = position + 2 + length;
+                var next = NextMarker(data, data0);
+                output.Write(position, next - position);
+                position = next;
+                continue;
             }
             var keep = marker switch
             {
@@ -125,7 +144,8 @@ public static class ImageInspector
             }
             position += 2 + length;
         }
-        if (width == 0 || height == 0)
+        // No scan or no end: not a whole JPEG.
+        if (width == 0 || height == 0 || !scanned || !ended)
         {
             return null;
         }
@@ -134,6 +154,35 @@ public static class ImageInspector
         return orientation >= 5
             ? new InspectedImage("image/jpeg", "jpg", height, width, stripped)
             : new InspectedImage("image/jpeg", "jpg", width, height, stripped);
+    }
+
+    /// <summary>
+    /// Where entropy-coded data starting at <paramref name="from"/> ends: the first 0xFF that is neither a stuffed
+    /// 0xFF00, a restart marker (part of the data), nor a fill byte before a marker; the end of the data if none.
+    /// </summary>
+    private static int NextMarker(ReadOnlySpan<byte> data, int from)
+    {
+        var i = from;
+        while (true)
+        {
+            var found = data[i..].IndexOf((byte)0xFF);
+            if (found < 0)
+            {
+                return data.Length;
+            }
+            i += found;
+            if (i + 1 >= data.Length)
+            {
+                return data.Length;
+            }
+            var after = data[i + 1];
+            if (after == 0x00 || after is >= 0xD0 and <= 0xD7)
+            {
+                i += 2;
+                continue;
+            }
+            return i;
+        }
     }
 
     private static ushort ReadOrientation(ReadOnlySpan<byte> tiff)

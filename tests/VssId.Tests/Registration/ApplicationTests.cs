@@ -110,4 +110,20 @@ public sealed class ApplicationTests
         withdrawn = withdrawn.Apply(withdrawn.Withdraw(Now));
         Assert.Throws<ProblemException>(() => withdrawn.ReissueAccessToken("new", Now));
     }
+
+    // Issue 13 item 3: a replaced photo is deleted unless a submission refers to it (the office's case shows it).
+    [Fact]
+    public void A_replaced_photo_is_discarded_unless_a_submission_refers_to_it()
+    {
+        var draft = Ready();
+        var replaced = draft.Attach(new StoredDocument(DocumentKinds.Portrait, "k/portrait-2", "image/jpeg", 800, 600, 1000), Now);
+        Assert.Equal("k/portrait", replaced.Discarded);
+        Assert.Null(draft.Attach(new StoredDocument(DocumentKinds.Portrait, "k/portrait", "image/jpeg", 800, 600, 1000), Now).Discarded);
+
+        var submitted = draft.Apply(draft.Submit("00123", "n", false, Now, "a", "Hà Nội"));
+        var reopened = submitted.Apply(new InformationRequested("n", new DecisionReason("identity.document_unreadable", "vi", "en", null), Now));
+        Assert.Null(reopened.Attach(new StoredDocument(DocumentKinds.Portrait, "k/portrait-3", "image/jpeg", 800, 600, 1000), Now).Discarded);
+        Assert.Empty(reopened.DiscardableFiles());
+        Assert.Equal(3, draft.DiscardableFiles().Count);
+    }
 }

@@ -46,6 +46,9 @@ public static class RegistrationProblems
         new("Mã truy cập hồ sơ đã hết hiệu lực (hồ sơ đã có quyết định, hoặc 30 ngày không dùng). Tra cứu tình trạng bằng mã số BHXH và số điện thoại, hoặc lấy lại quyền truy cập hồ sơ.",
             "The application's access token has ended (the application is decided, or it was not used for 30 days). Look up the status with the BHXH code and phone, or resume the application."));
 
+    public static readonly ProblemType UploadBudgetUsed = new("document.upload_budget_used", 429,
+        new("Hồ sơ đã tải ảnh lên quá nhiều lần trong 24 giờ; vui lòng thử lại sau.", "This application uploaded too many photos in 24 hours; try again later."));
+
     public static readonly ProblemType OtpTooSoon = new("otp.too_soon", 429,
         new("Vui lòng chờ trước khi yêu cầu mã OTP mới.", "Please wait before asking for a new OTP."));
 

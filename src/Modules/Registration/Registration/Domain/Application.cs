@@ -58,6 +58,20 @@ public sealed record Application
 
     public DateTimeOffset? ResumeLockedUntil { get; init; }
 
+    /// <summary>Files some submission refers to: the office's case shows them, so they outlive a replacement.</summary>
+    public ImmutableHashSet<string> SubmittedFiles { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>Uploads of the last <see cref="UploadWindow"/>, for the budget.</summary>
+    public ImmutableList<DateTimeOffset> RecentUploads { get; init; } = ImmutableList<DateTimeOffset>.Empty;
+
+    /// <summary>
+    /// Photos an application may upload in a day. Each replaced file is deleted, so the disk holds one file per
+    /// kind whatever the count; the budget bounds the work (decoding, stripping, writing) one token can cause.
+    /// </summary>
+    public const int MaxUploadsPerDay = 100;
+
+    public static readonly TimeSpan UploadWindow = TimeSpan.FromHours(24);
+
     /// <summary>When the access token was last given or its holder last acted (a resume, or the office asking for information).</summary>
     public DateTimeOffset AccessTokenRenewedAt { get; init; }
 
@@ -116,7 +130,13 @@ public sealed record Application
 
     public Application Apply(PhoneVerified e) => this with { StreamVersion = StreamVersion + 1, VerifiedPhone = e.Phone, LastActivityAt = e.At };
 
-    public Application Apply(DocumentAttached e) => this with { StreamVersion = StreamVersion + 1, Documents = Documents.SetItem(e.Document.Kind, e.Document), LastActivityAt = e.At };
+    public Application Apply(DocumentAttached e) => this with
+    {
+        StreamVersion = StreamVersion + 1,
+        Documents = Documents.SetItem(e.Document.Kind, e.Document),
+        LastActivityAt = e.At,
+        RecentUploads = RecentUploads.RemoveAll(at => at <= e.At - UploadWindow).Add(e.At),
+    };
 
     public Application Apply(ApplicationSubmitted e) => this with
     {
@@ -127,6 +147,7 @@ public sealed record Application
         SendDeclarationByEmail = e.SendDeclarationByEmail,
         SubmittedAt = e.At,
         LastActivityAt = e.At,
+        SubmittedFiles = SubmittedFiles.Union(e.Documents.Select(d => d.StorageKey)),
     };
 
     public Application Apply(ReviewStarted e) => this with { StreamVersion = StreamVersion + 1, Status = ApplicationStatus.UnderReview };
@@ -193,8 +214,18 @@ public sealed record Application
     public DocumentAttached Attach(StoredDocument document, DateTimeOffset now)
     {
         EnsureEditable();
-        return new DocumentAttached(document, now);
+        var recent = RecentUploads.Where(at => at > now - UploadWindow).ToList();
+        if (recent.Count >= MaxUploadsPerDay)
+        {
+            throw new ProblemException(RegistrationProblems.UploadBudgetUsed, retryAfter: recent[0] + UploadWindow - now);
+        }
+        return new DocumentAttached(document, now, Discardable(Documents.GetValueOrDefault(document.Kind)?.StorageKey) is { } old && old != document.StorageKey ? old : null);
     }
+
+    /// <summary>The photos to delete when the application closes: every one no submission refers to.</summary>
+    public IReadOnlyList<string> DiscardableFiles() => Documents.Values.Select(d => d.StorageKey).Where(k => !SubmittedFiles.Contains(k)).ToArray();
+
+    private string? Discardable(string? key) => key is not null && !SubmittedFiles.Contains(key) ? key : null;
 
     public ApplicationSubmitted Submit(string officeCode, string applicationNumber, bool sendDeclarationByEmail, DateTimeOffset now,
         string addressLine, string provinceName)
@@ -220,7 +251,7 @@ public sealed record Application
     /// </summary>
     public ApplicationExpired? Expire(DateTimeOffset now) =>
         IsEditable && (LastActivityAt < now - Inactivity || (Status == ApplicationStatus.Draft && !PhoneVerified && StartedAt < now - UnverifiedLifetime))
-            ? new ApplicationExpired(now)
+            ? new ApplicationExpired(now, DiscardableFiles())
             : null;
 
     /// <summary>
@@ -233,7 +264,7 @@ public sealed record Application
             : throw new ProblemException(RegistrationProblems.OtpInvalid);
 
     public ApplicationWithdrawn Withdraw(DateTimeOffset now) =>
-        Status == ApplicationStatus.Draft ? new ApplicationWithdrawn(now) : throw new ProblemException(RegistrationProblems.NotEditable);
+        Status == ApplicationStatus.Draft ? new ApplicationWithdrawn(now, DiscardableFiles()) : throw new ProblemException(RegistrationProblems.NotEditable);
 
     private void EnsureEditable()
     {

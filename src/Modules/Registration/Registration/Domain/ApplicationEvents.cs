@@ -24,13 +24,15 @@ public sealed record DeclarationReplaced(Declaration Declaration, DateTimeOffset
 
 public sealed record PhoneVerified(string Phone, DateTimeOffset At);
 
-public sealed record DocumentAttached(StoredDocument Document, DateTimeOffset At);
+/// <summary>A photo stored; <see cref="Discarded"/> is the file it replaced when no submission refers to it (deleted by a reaction).</summary>
+public sealed record DocumentAttached(StoredDocument Document, DateTimeOffset At, string? Discarded = null);
 
 /// <summary>Carries what was submitted, so the published contract and the form are built from the event alone.</summary>
 public sealed record ApplicationSubmitted(string OfficeCode, string ApplicationNumber, bool SendDeclarationByEmail, DateTimeOffset At,
     Declaration Declaration, IReadOnlyList<StoredDocument> Documents, string AddressLine, string ProvinceName);
 
-public sealed record ApplicationWithdrawn(DateTimeOffset At);
+/// <summary>A draft withdrawn; <see cref="Discarded"/> are its photos, deleted by a reaction.</summary>
+public sealed record ApplicationWithdrawn(DateTimeOffset At, IReadOnlyList<string>? Discarded = null);
 
 /// <summary>An officer took up the submission <see cref="ApplicationNumber"/>: UnderReview.</summary>
 public sealed record ReviewStarted(string ApplicationNumber, DateTimeOffset At);
@@ -45,7 +47,8 @@ public sealed record ApplicationRejected(string ApplicationNumber, DecisionReaso
 /// <summary>The office needs something fixed: the application is editable again and can be resubmitted.</summary>
 public sealed record InformationRequested(string ApplicationNumber, DecisionReason Reason, DateTimeOffset At);
 
-public sealed record ApplicationExpired(DateTimeOffset At);
+/// <summary>Expired for inactivity; <see cref="Discarded"/> are the photos no submission refers to, deleted by a reaction.</summary>
+public sealed record ApplicationExpired(DateTimeOffset At, IReadOnlyList<string>? Discarded = null);
 
 public sealed record AccessTokenReissued(string AccessTokenHash, DateTimeOffset At);
 

@@ -9,7 +9,8 @@ namespace VssId.Modules.Registration.Integration;
 
 /// <summary>Publishes Registration's facts to the other modules (and to its own side effects).</summary>
 internal sealed class RegistrationRelay(IServiceScopeFactory scopes, ILogger<RegistrationRelay> logger)
-    : IntegrationEventRelay("registration-integration", scopes, logger, typeof(ApplicationSubmitted), typeof(ResumeLocked))
+    : IntegrationEventRelay("registration-integration", scopes, logger, typeof(ApplicationSubmitted), typeof(ResumeLocked),
+        typeof(DocumentAttached), typeof(ApplicationWithdrawn), typeof(ApplicationExpired))
 {
     protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data switch
     {
@@ -23,6 +24,9 @@ internal sealed class RegistrationRelay(IServiceScopeFactory scopes, ILogger<Reg
             ProvinceName = e.ProvinceName,
         },
         ResumeLocked e => new ApplicationResumeLockedV1(domainEvent.StreamId, e.Phone, e.At, e.Until),
+        DocumentAttached { Discarded: { } replaced } => new FilesDiscarded(domainEvent.StreamId, [replaced]),
+        ApplicationWithdrawn { Discarded: { Count: > 0 } files } => new FilesDiscarded(domainEvent.StreamId, files),
+        ApplicationExpired { Discarded: { Count: > 0 } files } => new FilesDiscarded(domainEvent.StreamId, files),
         _ => null,
     };
 }

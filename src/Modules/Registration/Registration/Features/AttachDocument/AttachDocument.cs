@@ -18,7 +18,9 @@ public sealed record AttachDocument(Guid Id, string? Token, string Kind, Memory<
 /// <summary>
 /// Stores a photo: JPEG or PNG by content, at most 5 MiB, at least 600×400 (either way round) and at most
 /// 40 megapixels, metadata stripped before it touches the disk. The file is written first and the event
-/// after, so an event never points at a missing file (a crash in between leaves an orphan file only).
+/// after, so an event never points at a missing file (a crash in between leaves an orphan file only). The
+/// file it replaces, unless a submission refers to it, is deleted by a reaction to the event; at most
+/// <see cref="Application.MaxUploadsPerDay"/> uploads a day.
 /// </summary>
 public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore files, TimeProvider time) : ICommandHandler<AttachDocument>
 {
@@ -37,9 +39,11 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
         }
         var digest = Convert.ToHexStringLower(SHA256.HashData(image.Stripped.Span))[..32];
         var key = $"registration/{command.Id:N}/{command.Kind}-{digest}.{image.Extension}";
+        // Decided first (the budget may refuse it), stored second, recorded last.
+        var attached = application.Attach(new StoredDocument(command.Kind, key, image.ContentType, image.Width, image.Height, image.Stripped.Length),
+            time.GetUtcNow());
         await files.Save(key, image.Stripped, cancellationToken);
-        stream.AppendOne(application.Attach(new StoredDocument(command.Kind, key, image.ContentType, image.Width, image.Height, image.Stripped.Length),
-            time.GetUtcNow()));
+        stream.AppendOne(attached);
         await session.SaveChangesAsync(cancellationToken);
         return Mediator.Unit.Value;
     }
@@ -64,5 +68,5 @@ internal sealed class AttachDocumentEndpoint : IEndpoint
             .Accepts<byte[]>("image/jpeg", "image/png")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblems(RegistrationProblems.DocumentTooSmall, CommonProblems.NotFound, RegistrationProblems.DocumentKindUnknown, RegistrationProblems.NotEditable,
-                CommonProblems.Conflict, RegistrationProblems.DocumentTooLarge, RegistrationProblems.DocumentNotImage);
+                CommonProblems.Conflict, RegistrationProblems.DocumentTooLarge, RegistrationProblems.DocumentNotImage, RegistrationProblems.UploadBudgetUsed);
 }

@@ -48,5 +48,14 @@ public sealed class ExpireInactiveApplicationsJob(ISender sender)
 {
     [AutomaticRetry(Attempts = 3)]
     [JobDisplayName("Expire inactive registration drafts")]
-    public async Task Run(CancellationToken cancellationToken) => await sender.Send(new ExpireInactiveApplications(), cancellationToken);
+    public async Task Run(CancellationToken cancellationToken)
+    {
+        // Batch after batch until one comes back short: a backlog (after downtime, or a flood of unverified
+        // drafts) is cleared in one run instead of 1,000 an hour. The bound stops a batch that keeps
+        // finding candidates it may not expire from looping for ever.
+        const int batch = 1000;
+        for (var round = 0; round < 1000 && await sender.Send(new ExpireInactiveApplications(batch), cancellationToken) == batch; round++)
+        {
+        }
+    }
 }

@@ -1,0 +1,78 @@
+using System.Net;
+using Mediator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SkiaSharp;
+using VssId.Modules.Registration.Features.ExpireInactiveApplications;
+using VssId.Tests.Infrastructure;
+using VssId.Tests.Registration;
+
+namespace VssId.Tests.Abuse;
+
+/// <summary>Issue 13 item 3, acceptance F4: one stored file per photo kind, an upload budget, and no photo left behind by a closed draft.</summary>
+public sealed class StoredPhotosTests
+{
+    // A different photo each time (a mark at another place), so each upload is a new file.
+    private static byte[] Photo(int variant)
+    {
+        using var bitmap = new SKBitmap(800, 600);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(new SKColor(230, 230, 230));
+            using var paint = new SKPaint { Color = new SKColor(30, 60, 120) };
+            canvas.DrawRect(variant % 40 * 18, variant / 40 * 150, 40, 40, paint);
+        }
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 80);
+        return data.ToArray();
+    }
+
+    private static string[] StoredFiles(VssIdApp app, Guid id)
+    {
+        var directory = Path.Combine(app.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!, "registration", id.ToString("N"));
+        return Directory.Exists(directory) ? Directory.GetFiles(directory) : [];
+    }
+
+    [Fact]
+    public async Task A_hundred_uploads_of_one_kind_keep_one_file_then_the_budget_refuses_and_a_withdrawn_draft_keeps_none()
+    {
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync());
+        var api = new RegistrationClient(app.CreateClient());
+        var (id, token) = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));
+        for (var i = 0; i < 99; i++)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await api.Upload(id, token, "portrait", Photo(i))).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Upload(id, token, "id-front", Photo(99))).StatusCode);
+        await Eventually.True(() => Task.FromResult(StoredFiles(app, id).Length == 2), because: "replaced photos are deleted, one file per kind stays");
+        Assert.Single(StoredFiles(app, id), f => Path.GetFileName(f).StartsWith("portrait-", StringComparison.Ordinal));
+
+        var refused = await api.Upload(id, token, "portrait", Photo(100));
+        await refused.AssertProblem(HttpStatusCode.TooManyRequests, "document.upload_budget_used");
+        Assert.True(refused.Headers.RetryAfter!.Delta > TimeSpan.FromHours(23));
+        Assert.Equal(2, StoredFiles(app, id).Length);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Send(HttpMethod.Delete, $"/api/v1/registrations/{id}", token)).StatusCode);
+        await Eventually.True(() => Task.FromResult(StoredFiles(app, id).Length == 0), because: "a withdrawn draft's photos are deleted");
+    }
+
+    [Fact]
+    public async Task An_expired_drafts_photos_are_deleted()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions { Services = s => s.AddSingleton<TimeProvider>(clock) });
+        var api = new RegistrationClient(app.CreateClient());
+        var (id, token) = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Upload(id, token, "portrait", Photo(1))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Upload(id, token, "id-back", Photo(2))).StatusCode);
+        Assert.Equal(2, StoredFiles(app, id).Length);
+
+        // Never verified: expired 24 hours after its start.
+        clock.Advance(TimeSpan.FromHours(25));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ExpireInactiveApplications()));
+        }
+        await Eventually.True(() => Task.FromResult(StoredFiles(app, id).Length == 0), because: "an expired draft's photos are deleted");
+    }
+}
