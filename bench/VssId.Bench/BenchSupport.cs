@@ -44,6 +44,7 @@ internal sealed class BenchHost(string connectionString, int port, string enviro
 {
     // One per run: hosts started one after the other over the same database share it, as a deployment's processes do.
     private static readonly string ServerKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+    private static readonly string Kek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -51,6 +52,9 @@ internal sealed class BenchHost(string connectionString, int port, string enviro
         builder.UseSetting("ConnectionStrings:Postgres", connectionString);
         builder.UseSetting("Host:Roles", roles);
         builder.UseSetting("Security:ServerKey", ServerKey);
+        builder.UseSetting("DataProtection:KeyEncryptionKey", Kek);
+        // A throwaway database: the outbox stands in for the gateway, which production refuses without this switch.
+        builder.UseSetting("Messaging:AllowOutboxOutsideDevelopment", "true");
         builder.UseSetting("Messaging:Sms:Provider", "outbox");
         builder.UseSetting("Messaging:Email:Provider", "outbox");
         builder.UseSetting("RateLimiting:Enabled", "false");

@@ -58,6 +58,9 @@ internal static class RegistrationBench
         // Production, as it would be served: JSON logs at Warning, no developer pages; messages go to the outbox.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Security__ServerKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+        start.Environment["DataProtection__KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        // A throwaway database: the outbox stands in for the gateway, which production refuses without this switch.
+        start.Environment["Messaging__AllowOutboxOutsideDevelopment"] = "true";
         start.Environment["Messaging__Sms__Provider"] = "outbox";
         start.Environment["Messaging__Email__Provider"] = "outbox";
         start.Environment["ConnectionStrings__Postgres"] = connectionString;

@@ -97,6 +97,8 @@ if (roles.Api)
 }
 
 var app = builder.Build();
+// Fails the start, not the first encryption, when the key-encryption key is missing or malformed.
+_ = app.Services.GetRequiredService<VssId.Host.Platform.KeyEncryptionKeys>();
 
 if (args is ["create-admin", var adminName, ..])
 {

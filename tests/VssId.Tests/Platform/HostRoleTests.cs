@@ -62,6 +62,10 @@ public sealed class HostRoleTests
             Settings = new Dictionary<string, string?>
             {
                 ["Security:ServerKey"] = Convert.ToBase64String(new byte[32]),
+                ["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(new byte[32]),
+                // The test database is a copy of a template migrated in Development: its ring (and the signing keys it
+                // protects) is sealed with the development KEK, so this start is a rotation away from it.
+                ["DataProtection:PreviousKeyEncryptionKeys:0"] = "dnNzaWQtZGV2ZWxvcG1lbnQta2VrLW5vdC1zZWNyZXQ=",
                 ["Messaging:Sms:Provider"] = "http",
                 ["Messaging:Email:Provider"] = "smtp",
             },
@@ -103,6 +107,7 @@ public sealed class HostRoleTests
                 Settings = new Dictionary<string, string?>
                 {
                     ["Security:ServerKey"] = Convert.ToBase64String(new byte[32]),
+                ["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(new byte[32]),
                     ["Messaging:Sms:Provider"] = sms,
                     ["Messaging:Email:Provider"] = email,
                 },
@@ -110,5 +115,29 @@ public sealed class HostRoleTests
             _ = app.Server;
         });
         Assert.Contains("Development only", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    // Issue 13 item 11: outside Development there is no default key-encryption key.
+    [Fact]
+    public async Task Outside_Development_the_host_does_not_start_without_a_key_encryption_key()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync();
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = new VssIdApp(database, new VssIdAppOptions
+            {
+                Roles = "api",
+                Environment = "Production",
+                Settings = new Dictionary<string, string?>
+                {
+                    ["Security:ServerKey"] = Convert.ToBase64String(new byte[32]),
+                    ["Messaging:Sms:Provider"] = "http",
+                    ["Messaging:Email:Provider"] = "smtp",
+                },
+            });
+            _ = app.Server;
+
+        });
+        Assert.Contains("DataProtection:KeyEncryptionKey", failure.ToString(), StringComparison.Ordinal);
     }
 }

@@ -3,6 +3,12 @@ namespace VssId.Modules.Notifications.Messaging;
 /// <summary><c>Messaging</c> settings.</summary>
 public sealed class MessagingOptions
 {
+    /// <summary>
+    /// Lets the outbox providers run outside Development: for load benchmarks of a production-configured host on a
+    /// throwaway database only. Never set where real people's codes pass.
+    /// </summary>
+    public bool AllowOutboxOutsideDevelopment { get; set; }
+
     public SmsOptions Sms { get; set; } = new();
     public EmailOptions Email { get; set; } = new();
 
