@@ -26,6 +26,7 @@ public static class MartenSetup
                 // it would lose a message another module depends on.
                 options.Projections.Errors.SkipApplyErrors = false;
                 VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware.AddSchema(options);
+                options.Storage.ExtendedSchemaObjects.Add(VssId.BuildingBlocks.Audit.PersonalDataReads.Table());
                 foreach (var module in VssIdModules.All)
                 {
                     module.ConfigureMarten(options);

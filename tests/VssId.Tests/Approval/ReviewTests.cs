@@ -104,6 +104,15 @@ public sealed class ReviewTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
             .Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(code, me.GetProperty("bhxhCode").GetString());
 
+        // Issue 13 item 14: the person sees that the office read the case and the portrait (the office, never the officer's name).
+        var accessLog = await _identity.Send(HttpMethod.Get, "/api/v1/account/me/access-log", await _identity.AccessToken(code, "Sông Hồng chảy qua 36 phố"));
+        var reads = (await accessLog.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()
+            .Select(i => (What: i.GetProperty("what").GetString(), Office: i.GetProperty("readerOffice").GetString(), Reference: i.GetProperty("reference").GetString()))
+            .ToList();
+        Assert.Contains(("case", Office, number), reads);
+        Assert.Contains(("photo:portrait", Office, number), reads);
+        Assert.DoesNotContain(officer.UserName, await accessLog.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         // A10: five wrong passwords, then 423 even with the right one.
         for (var i = 0; i < 5; i++)
         {

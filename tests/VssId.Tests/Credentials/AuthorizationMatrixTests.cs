@@ -67,6 +67,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
         ["POST /api/v1/auth/password-reset"] = Public,
         ["POST /api/v1/auth/password-reset/confirm"] = Public,
         ["GET /api/v1/account/me"] = AccessPolicies.Person,
+        ["GET /api/v1/account/me/access-log"] = AccessPolicies.Person,
         ["POST /api/v1/account/password"] = AccessPolicies.PasswordChange,
         ["POST /api/v1/account/smart-otp/sms"] = AccessPolicies.Person,
         ["POST /api/v1/account/smart-otp"] = AccessPolicies.Person,

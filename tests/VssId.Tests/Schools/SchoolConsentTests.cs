@@ -104,6 +104,15 @@ public sealed class SchoolConsentTests(VssIdFixture fixture) : IClassFixture<Vss
         Assert.Equal(HttpStatusCode.NoContent, (await _school.Confirm("+84 " + withoutAccount.GuardianPhone[1..], smsCode)).StatusCode);
         list = await _school.List(token, "HN-THCS-012", "2A", "Submitted");
         Assert.Equal(2, list.GetProperty("items").GetArrayLength());
+
+        // Issue 13 item 14: the guardian named on the class list sees that the school read it.
+        var reads = (await (await _school.Identity.Send(HttpMethod.Get, "/api/v1/account/me/access-log", named.Token)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(reads, r => r.GetProperty("what").GetString() == "school-list" && r.GetProperty("readerKind").GetString() == "school"
+            && r.GetProperty("readerOffice").GetString() == "HN-THCS-012" && r.GetProperty("reference").GetString() == "2A");
+        // The stranger's data was on no list.
+        Assert.Equal(0, (await (await _school.Identity.Send(HttpMethod.Get, "/api/v1/account/me/access-log", stranger.Token)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("items").GetArrayLength());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using VssId.BuildingBlocks.Audit;
 using System.Text.RegularExpressions;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Security;
@@ -20,4 +21,9 @@ internal static partial class SchoolRules
     /// <summary>The school of the route when it is the client's own; any other (existing or not) is 404, as if it had no enrolments.</summary>
     public static string School(ClaimsPrincipal user, string schoolCode) =>
         user.School() is { } own && string.Equals(own, schoolCode, StringComparison.Ordinal) ? own : throw new ProblemException(CommonProblems.NotFound);
+
+    /// <summary>A school client's read of the people named by <paramref name="subjects"/> (mã số BHXH), for the access log.</summary>
+    public static IReadOnlyCollection<PersonalDataRead> Reads(ClaimsPrincipal user, string school, string what, string? classCode, IEnumerable<string?> subjects) =>
+        subjects.OfType<string>().Where(s => s.Length > 0).Distinct()
+            .Select(subject => new PersonalDataRead(subject, "school", user.Subject(), school, what, classCode)).ToList();
 }

@@ -242,25 +242,26 @@ public sealed partial class EnrollmentIndex : EventProjection
     }
 
     /// <summary>The enrolments of a class that have a Mẫu 01 to sign (a number, not rejected), in the order of the class list; null when the class has no enrolment at all.</summary>
-    public static async Task<IReadOnlyList<(Guid Id, string ChildFullName, string ApplicationNumber)>?> FormsOfClass(NpgsqlDataSource database, string school,
+    public static async Task<IReadOnlyList<ClassForm>?> FormsOfClass(NpgsqlDataSource database, string school,
         string classCode, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"""
-            SELECT id, child_full_name, CASE WHEN status <> '{EnrollmentStatus.Rejected}' THEN application_number END
+            SELECT id, child_full_name, CASE WHEN status <> '{EnrollmentStatus.Rejected}' THEN application_number END, child_bhxh_code, guardian_bhxh_code
             FROM {TableName} WHERE school_code = $1 AND class_code = $2
             ORDER BY child_full_name, id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = school });
         command.Parameters.Add(new NpgsqlParameter { Value = classCode });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var forms = new List<(Guid, string, string)>();
+        var forms = new List<ClassForm>();
         var any = false;
         while (await reader.ReadAsync(cancellationToken))
         {
             any = true;
             if (!reader.IsDBNull(2))
             {
-                forms.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+                forms.Add(new ClassForm(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4)));
             }
         }
         return any ? forms : null;
@@ -283,3 +284,6 @@ public sealed partial class EnrollmentIndex : EventProjection
         return ids;
     }
 }
+
+/// <summary>A form of a class's archive, with the codes of the people it shows (for the access log).</summary>
+public sealed record ClassForm(Guid Id, string ChildFullName, string ApplicationNumber, string ChildBhxhCode, string? GuardianBhxhCode);

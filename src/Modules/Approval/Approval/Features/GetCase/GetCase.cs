@@ -1,3 +1,4 @@
+using VssId.BuildingBlocks.Audit;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marten;
@@ -48,6 +49,7 @@ public sealed class GetCaseHandlers(IDocumentSession session, IFileStore files, 
         var stream = await CaseAccess.LoadForWriting(session, command.Id, command.User, cancellationToken);
         var now = time.GetUtcNow();
         stream.AppendOne(new CaseViewed(CaseAccess.Officer(command.User), "case", now));
+        PersonalDataReads.Record(session, now, Reads(stream.Aggregate!, command.User, "case"));
         await session.SaveChangesAsync(cancellationToken);
         var c = stream.Aggregate!;
         var events = await session.Events.FetchStreamAsync(c.Id, token: cancellationToken);
@@ -66,9 +68,15 @@ public sealed class GetCaseHandlers(IDocumentSession session, IFileStore files, 
             throw new ProblemException(CommonProblems.NotFound);
         }
         stream.AppendOne(new CaseViewed(CaseAccess.Officer(command.User), $"document:{command.Kind}", time.GetUtcNow()));
+        PersonalDataReads.Record(session, time.GetUtcNow(), Reads(stream.Aggregate, command.User, $"photo:{command.Kind}"));
         await session.SaveChangesAsync(cancellationToken);
         return new CaseDocumentContent(content, document.ContentType);
     }
+
+    // The person the case is about and, for a child's case, the guardian whose identity it shows: both may ask who read them.
+    private static IEnumerable<PersonalDataRead> Reads(ReviewCase c, ClaimsPrincipal officer, string what) =>
+        new[] { c.Declaration.BhxhCode, c.Declaration.Guardian?.BhxhCode }.OfType<string>()
+            .Select(subject => new PersonalDataRead(subject, "officer", CaseAccess.Officer(officer), c.OfficeCode, what, c.ApplicationNumber));
 
     private static CaseHistoryEntry? History(DateTimeOffset at, object data) => data switch
     {

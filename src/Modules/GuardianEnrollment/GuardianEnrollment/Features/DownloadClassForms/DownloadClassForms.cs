@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Mediator;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
+using VssId.BuildingBlocks.Audit;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
@@ -30,21 +31,26 @@ public sealed record DownloadClassForms(ClaimsPrincipal User, string SchoolCode,
 /// only when the archive asks for it, so at most one is in memory. A form whose job has not finished yet is left out
 /// (the school downloads again later); names are the class, the position and the child's name in ASCII.
 /// </summary>
-internal sealed class DownloadClassFormsHandler(NpgsqlDataSource database, IDeclarationForms forms) : IQueryHandler<DownloadClassForms, ClassFormsArchive>
+internal sealed class DownloadClassFormsHandler(NpgsqlDataSource database, IDeclarationForms forms, TimeProvider time)
+    : IQueryHandler<DownloadClassForms, ClassFormsArchive>
 {
     public async ValueTask<ClassFormsArchive> Handle(DownloadClassForms query, CancellationToken cancellationToken)
     {
         var school = SchoolRules.School(query.User, query.SchoolCode);
         var enrolled = (SchoolRules.ClassCode().IsMatch(query.ClassCode) ? await EnrollmentIndex.FormsOfClass(database, school, query.ClassCode, cancellationToken) : null)
             ?? throw new ProblemException(GuardianEnrollmentProblems.ClassUnknown);
+        // Recorded before the first byte leaves: the forms show the children's and guardians' identity.
+        await PersonalDataReads.Record(database, time.GetUtcNow(),
+            SchoolRules.Reads(query.User, school, "class-forms", query.ClassCode, enrolled.SelectMany(f => new[] { f.ChildBhxhCode, f.GuardianBhxhCode })),
+            cancellationToken);
         return new ClassFormsArchive($"mau-01-{Ascii(query.ClassCode)}.zip", Files(enrolled, query.ClassCode, cancellationToken));
     }
 
-    private async IAsyncEnumerable<ClassFormFile> Files(IReadOnlyList<(Guid Id, string ChildFullName, string ApplicationNumber)> enrolled, string classCode,
+    private async IAsyncEnumerable<ClassFormFile> Files(IReadOnlyList<ClassForm> enrolled, string classCode,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var position = 0;
-        foreach (var (id, name, number) in enrolled)
+        foreach (var (id, name, number, _, _) in enrolled)
         {
             position++;
             if ((await forms.Get(EnrollmentForms.DocumentId(id, number), cancellationToken)).Pdf is { } pdf)

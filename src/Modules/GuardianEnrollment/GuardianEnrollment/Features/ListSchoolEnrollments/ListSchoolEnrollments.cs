@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
+using VssId.BuildingBlocks.Audit;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Formats;
 using VssId.BuildingBlocks.Modules;
@@ -38,7 +39,7 @@ public sealed record ListSchoolEnrollments(ClaimsPrincipal User, string SchoolCo
     : IQuery<SchoolEnrollmentPage>;
 
 /// <summary>The school's enrolments by class and child's name (keyset-paged), filtered by class and status.</summary>
-internal sealed class ListSchoolEnrollmentsHandler(NpgsqlDataSource database) : IQueryHandler<ListSchoolEnrollments, SchoolEnrollmentPage>
+internal sealed class ListSchoolEnrollmentsHandler(NpgsqlDataSource database, TimeProvider time) : IQueryHandler<ListSchoolEnrollments, SchoolEnrollmentPage>
 {
     public async ValueTask<SchoolEnrollmentPage> Handle(ListSchoolEnrollments query, CancellationToken cancellationToken)
     {
@@ -69,6 +70,10 @@ internal sealed class ListSchoolEnrollmentsHandler(NpgsqlDataSource database) : 
         errors.ThrowIfAny();
         var limit = Math.Clamp(query.Limit ?? 50, 1, 200);
         var rows = await EnrollmentIndex.OfSchool(database, school, classCode, status, after, limit + 1, cancellationToken);
+        // Masked, but names, birth dates and the link between a child and a guardian are personal data: the page is recorded.
+        await PersonalDataReads.Record(database, time.GetUtcNow(),
+            SchoolRules.Reads(query.User, school, "school-list", classCode, rows.Take(limit).SelectMany(r => new[] { r.ChildBhxhCode, r.GuardianBhxhCode })),
+            cancellationToken);
         var items = rows.Take(limit).Select(r => new SchoolEnrollmentItem(r.Id, r.ClassCode, Masking.Middle(r.ChildBhxhCode), r.ChildFullName, r.ChildDateOfBirth,
             r.Relationship, Masking.Middle(r.GuardianBhxhCode), Masking.Middle(r.GuardianPhone), r.Status, r.ApplicationNumber, r.StartedAt, r.FormReceivedAt)).ToList();
         return new SchoolEnrollmentPage(items, rows.Count > limit ? items[^1].Id.ToString("N") : null);
