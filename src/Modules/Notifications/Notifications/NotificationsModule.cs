@@ -45,6 +45,9 @@ public sealed class NotificationsModule : IModule
         services.AddSingleton<DocumentToken>();
         services.AddTransient<SendMessageJob>();
         services.AddTransient<RenderDeclarationFormJob>();
+        services.Configure<RetentionOptions>(configuration.GetSection("Retention"));
+        services.AddTransient<RetentionJob>();
+        services.AddRecurringJob<RetentionJob>("notifications.retention", job => job.Run(CancellationToken.None), Cron.Hourly());
         services.AddRecurringJob<SweepUnsentMessagesJob>("notifications.sweep-unsent-messages", job => job.Run(CancellationToken.None), Cron.Minutely());
 
         services.AddSingleton<OutboxProvider>();

@@ -58,6 +58,9 @@ public sealed record Application
 
     public DateTimeOffset? ResumeLockedUntil { get; init; }
 
+    /// <summary>The consent recorded at the start (null for drafts started before consent was recorded).</summary>
+    public ProcessingConsent? Consent { get; init; }
+
     /// <summary>Files some submission refers to: the office's case shows them, so they outlive a replacement.</summary>
     public ImmutableHashSet<string> SubmittedFiles { get; init; } = ImmutableHashSet<string>.Empty;
 
@@ -121,6 +124,7 @@ public sealed record Application
         Id = e.ApplicationId,
         Declaration = e.Declaration,
         AccessTokenHash = e.AccessTokenHash,
+        Consent = e.Consent,
         StartedAt = e.At,
         LastActivityAt = e.At,
         StreamVersion = 1,

@@ -18,7 +18,10 @@ public sealed record Declaration(
 
 public sealed record StoredDocument(string Kind, string StorageKey, string ContentType, int Width, int Height, long Size);
 
-public sealed record ApplicationStarted(Guid ApplicationId, Declaration Declaration, string AccessTokenHash, DateTimeOffset At);
+/// <summary>The applicant's consent to the processing of their data: which text, through which channel, when (Decree 13/2023 art. 11).</summary>
+public sealed record ProcessingConsent(string TextVersion, string Channel, DateTimeOffset At);
+
+public sealed record ApplicationStarted(Guid ApplicationId, Declaration Declaration, string AccessTokenHash, DateTimeOffset At, ProcessingConsent? Consent = null);
 
 public sealed record DeclarationReplaced(Declaration Declaration, DateTimeOffset At);
 

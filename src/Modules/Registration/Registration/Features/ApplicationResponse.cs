@@ -59,14 +59,27 @@ public sealed record ApplicationResponse(
             a.Reason is { } r && a.Status is ApplicationStatus.Rejected or ApplicationStatus.NeedsInformation
                 ? new RejectionResponse(r.Code, r.Note is { Length: > 0 } note ? $"{r.Vi} {note}" : r.Vi)
                 : null,
-            a.StreamVersion);
+            a.StreamVersion)
+        {
+            Consent = a.Consent is { } c ? new ConsentResponse(c.TextVersion, c.Channel, c.At) : null,
+        };
     }
+
+    /// <summary>The consent recorded when the draft started.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ConsentResponse? Consent { get; init; }
 
     public static readonly ApplicationResponse Example = new(Guid.Parse("0b6f4f8e-2a1c-4c1e-9a53-6f1a2d9c7e11"), "Draft", "0120169123", "Nguyễn Văn An",
         new DateOnly(1990, 3, 15), "Nam", new IdentityDocumentResponse("CCCD", "001090001234", null),
         new AddressResponse("legacy", "01", "021", "00613", "Số 12 ngõ 34 đường Phạm Văn Đồng", null), "0352153123", "an.nguyen@example.vn",
-        false, [new DocumentResponse("portrait")], null, null, null, null, 3);
+        false, [new DocumentResponse("portrait")], null, null, null, null, 3)
+    {
+        Consent = new ConsentResponse(ConsentText.Current, "app", new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.FromHours(7))),
+    };
 }
+
+/// <summary>Which consent text, through which channel, when.</summary>
+public sealed record ConsentResponse(string TextVersion, [property: AllowedValues("app", "web", "kiosk", "api")] string Channel, DateTimeOffset At);
 
 /// <summary>The id of the Mẫu 01 of one submission: a redelivered event maps to the same form.</summary>
 internal static class DerivedForms

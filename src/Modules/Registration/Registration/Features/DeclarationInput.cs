@@ -24,7 +24,19 @@ public sealed record DeclarationRequest(
     [property: Required] IdentityDocumentRequest? IdentityDocument,
     [property: Required] AddressRequest? Address,
     [property: Required, RegularExpression(ContractFormats.PhoneInput)] string? Phone,
-    [property: MaxLength(254), EmailAddress] string? Email);
+    [property: MaxLength(254), EmailAddress] string? Email)
+{
+    /// <summary>The consent given with the declaration (read when a draft starts; an edit does not change it).</summary>
+    public ConsentRequest? Consent { get; init; }
+}
+
+/// <summary>
+/// Which consent text the applicant accepted (<c>GET /api/v1/consent-text</c>) and where. Without it, the current
+/// text and channel <c>api</c> are recorded: the integrating app is answerable for having shown it.
+/// </summary>
+public sealed record ConsentRequest(
+    [property: AllowedValues(ConsentText.Current)] string? TextVersion,
+    [property: AllowedValues("app", "web", "kiosk", "api")] string? Channel);
 
 /// <summary>CCCD (12 digits), CMND (9 or 12 digits) or passport; <c>nationality</c> (ISO 3166 alpha-2) for a foreign passport.</summary>
 public sealed record IdentityDocumentRequest(

@@ -32,6 +32,7 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
     {
         var now = time.GetUtcNow();
         var declaration = DeclarationInput.Normalise(command.Request, catalog, now);
+        var consent = Consent(command.Request.Consent, now);
         var id = Guid.CreateVersion7();
         var (token, hash) = ApplicationAccess.NewToken(id);
         // The checks run in the same transaction and round trip as the append, as one plain statement
@@ -44,7 +45,7 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
                 WHEN (SELECT count(*) FROM {ApplicationIndex.TableName} WHERE phone = ? AND {ApplicationIndex.VerifiedDraft}) >= {Application.MaxVerifiedDraftsPerPhone} THEN registration.refuse('{RegistrationModule.StartChecks.TooManyDrafts}')
                 ELSE false END
             """, declaration.BhxhCode, declaration.BhxhCode, declaration.Phone);
-        session.Events.StartStream<Application>(id, new ApplicationStarted(id, declaration, hash, now));
+        session.Events.StartStream<Application>(id, new ApplicationStarted(id, declaration, hash, now, consent));
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -55,6 +56,29 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
         }
         return new StartApplicationResponse(id, token, ApplicationStatus.Draft, 1);
     }
+
+    private static ProcessingConsent Consent(ConsentRequest? request, DateTimeOffset now)
+    {
+        var version = request?.TextVersion?.Trim() is { Length: > 0 } v ? v : ConsentText.Current;
+        var channel = request?.Channel?.Trim() is { Length: > 0 } c ? c : "api";
+        var errors = new FieldErrors();
+        if (!ConsentText.Versions.ContainsKey(version))
+        {
+            errors.Add("consent.textVersion", ConsentVersionUnknown);
+        }
+        if (!ConsentText.Channels.Contains(channel))
+        {
+            errors.Add("consent.channel", ConsentChannelUnknown);
+        }
+        errors.ThrowIfAny();
+        return new ProcessingConsent(version, channel, now);
+    }
+
+    private static readonly FieldError ConsentVersionUnknown = new("consent.text_version_unknown",
+        new($"Phiên bản văn bản đồng ý không tồn tại; phiên bản hiện hành: {ConsentText.Current}.", $"Unknown consent text version; the current one is {ConsentText.Current}."));
+
+    private static readonly FieldError ConsentChannelUnknown = new("consent.channel_unknown",
+        new("Kênh là một trong: app, web, kiosk, api.", "The channel is one of: app, web, kiosk, api."));
 
     private static ProblemType? Refusal(string? sqlState) => sqlState switch
     {
