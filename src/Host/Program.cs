@@ -63,6 +63,9 @@ services.AddRateLimiter(o =>
 services.AddVssIdForwardedHeaders(builder.Configuration);
 services.AddSingleton<ServerKeys>();
 services.AddVssIdDataProtection();
+// Per-person data keys (photos, forms): erasure deletes a person's key (ADR 16).
+services.AddMemoryCache();
+services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeys>();
 services.AddVssIdMarten(builder.Configuration, roles);
 services.AddVssIdHangfire(builder.Configuration, roles);
 services.AddHealthChecks().AddNpgSql(tags: ["ready"]);

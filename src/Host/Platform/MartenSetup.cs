@@ -27,6 +27,7 @@ public static class MartenSetup
                 options.Projections.Errors.SkipApplyErrors = false;
                 VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware.AddSchema(options);
                 options.Storage.ExtendedSchemaObjects.Add(VssId.BuildingBlocks.Audit.PersonalDataReads.Table());
+                options.Storage.ExtendedSchemaObjects.Add(VssId.BuildingBlocks.Privacy.PersonKeys.Table());
                 foreach (var module in VssIdModules.All)
                 {
                     module.ConfigureMarten(options);

@@ -112,7 +112,8 @@ public sealed class ImageStrippingTests
         var (id, token) = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));
         Assert.Equal(HttpStatusCode.NoContent, (await api.Upload(id, token, "portrait", Crafted())).StatusCode);
         var root = app.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!;
-        var stored = await File.ReadAllBytesAsync(Assert.Single(Directory.GetFiles(Path.Combine(root, "registration", id.ToString("N")))));
+        var raw = await File.ReadAllBytesAsync(Assert.Single(Directory.GetFiles(Path.Combine(root, "registration", id.ToString("N")))));
+        var stored = (await app.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>().Open(raw, default))!;
         var text = Encoding.ASCII.GetString(stored);
         Assert.DoesNotContain(BetweenScans, text, StringComparison.Ordinal);
         Assert.DoesNotContain(Trailer, text, StringComparison.Ordinal);

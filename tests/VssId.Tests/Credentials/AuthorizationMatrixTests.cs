@@ -51,6 +51,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
         ["POST /api/v1/qr/cccd"] = Public,
         ["POST /api/v1/qr/bhyt"] = Public,
         ["POST /api/v1/registrations"] = Public,
+        ["GET /api/v1/consent-text"] = Public,
         ["GET /api/v1/registrations/status"] = Public,
         ["POST /api/v1/registrations/resume"] = Public,
         ["POST /api/v1/registrations/resume/confirm"] = Public,
@@ -68,6 +69,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
         ["POST /api/v1/auth/password-reset/confirm"] = Public,
         ["GET /api/v1/account/me"] = AccessPolicies.Person,
         ["GET /api/v1/account/me/access-log"] = AccessPolicies.Person,
+        ["POST /api/v1/admin/people/{bhxhCode}/erasure"] = AccessPolicies.Admin,
         ["POST /api/v1/account/password"] = AccessPolicies.PasswordChange,
         ["POST /api/v1/account/smart-otp/sms"] = AccessPolicies.Person,
         ["POST /api/v1/account/smart-otp"] = AccessPolicies.Person,
@@ -159,7 +161,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
                 var token = caller == "application" ? applicationToken : bearer;
                 var url = route.Replace("{id:guid}", applicationId.ToString(), StringComparison.Ordinal).Replace("{kind}", "portrait", StringComparison.Ordinal)
                     .Replace("{clientId}", "vssid_0000000000000000", StringComparison.Ordinal).Replace("{provinceCode}", "01", StringComparison.Ordinal)
-                    .Replace("{code}", "01", StringComparison.Ordinal)
+                    .Replace("{code}", "01", StringComparison.Ordinal).Replace("{bhxhCode}", "0120169123", StringComparison.Ordinal)
                     .Replace("{officeCode}", "00131", StringComparison.Ordinal).Replace("{captchaId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                     .Replace("{schoolCode}", "HN-THCS-001", StringComparison.Ordinal).Replace("{classCode}", "6A1", StringComparison.Ordinal);
                 var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));

@@ -139,7 +139,10 @@ public sealed class RegistrationRulesTests(VssIdFixture fixture) : IClassFixture
 
         var root = fixture.App.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!;
         var stored = Assert.Single(Directory.GetFiles(Path.Combine(root, "registration", id.ToString("N"))));
-        var bytes = await File.ReadAllBytesAsync(stored);
+        // At rest the photo is sealed with the applicant's key (issue 13 item 12): opened, it is the stripped JPEG.
+        var raw = await File.ReadAllBytesAsync(stored);
+        Assert.True(VssId.BuildingBlocks.Privacy.PersonKeys.IsSealed(raw));
+        var bytes = (await fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>().Open(raw, default))!;
         var text = Encoding.ASCII.GetString(bytes);
         Assert.DoesNotContain(TestImages.GpsMarker, text, StringComparison.Ordinal);
         Assert.DoesNotContain("Exif", text, StringComparison.Ordinal);

@@ -85,6 +85,7 @@ public static class AuditActions
     public const string AccountIssued = "account.issued";
     public const string StaffCreated = "staff.created";
     public const string StaffDisabled = "staff.disabled";
+    public const string PersonErased = "person.erased";
     public const string ClientCreated = "client.created";
     public const string ClientRevoked = "client.revoked";
     public const string SmartOtpEnabled = "smart_otp.enabled";

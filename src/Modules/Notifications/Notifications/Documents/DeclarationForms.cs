@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using VssId.BuildingBlocks.Privacy;
 using VssId.Modules.Notifications.Contracts;
 
 using VssId.BuildingBlocks.Transactions;
@@ -25,14 +26,13 @@ public sealed class DocumentOptions
 internal sealed class DeclarationForms(
     NpgsqlDataSource dataSource,
     IBackgroundJobClient jobs,
-    IDataProtectionProvider protection,
+    PersonKeys people,
     TimeProvider time) : IDeclarationForms
 {
-    public const string FormPurpose = "VssId.Notifications.DeclarationForm";
-
     public async Task<bool> Request(DeclarationFormV1 form, CancellationToken cancellationToken)
     {
-        var protectedForm = protection.CreateProtector(FormPurpose).Protect(JsonSerializer.Serialize(form));
+        // Sealed with the declarant's own key before the transaction: erasing them makes the form and its PDF noise.
+        var protectedForm = Convert.ToBase64String(await people.Seal(form.Declarant.BhxhCode, JsonSerializer.SerializeToUtf8Bytes(form), cancellationToken));
         using var scope = AmbientTransaction.Begin();
         int inserted;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
@@ -74,9 +74,14 @@ internal sealed class DeclarationForms(
         {
             return new StoredDeclarationForm(DeclarationFormStatus.Unknown, null);
         }
-        return reader.GetString(0) == "Ready"
-            ? new StoredDeclarationForm(DeclarationFormStatus.Ready, (byte[])reader[1])
-            : new StoredDeclarationForm(DeclarationFormStatus.Pending, null);
+        if (reader.GetString(0) != "Ready")
+        {
+            return new StoredDeclarationForm(DeclarationFormStatus.Pending, null);
+        }
+        // A form whose person was erased is answered as one that does not exist.
+        return await people.Open((byte[])reader[1], cancellationToken) is { } pdf
+            ? new StoredDeclarationForm(DeclarationFormStatus.Ready, pdf)
+            : new StoredDeclarationForm(DeclarationFormStatus.Unknown, null);
     }
 
     /// <summary>"079090001234" → "079******234": enough to recognise, not enough to use.</summary>
@@ -87,6 +92,7 @@ internal sealed class DeclarationForms(
 /// <summary>Renders and stores one requested form; running twice renders once.</summary>
 public sealed class RenderDeclarationFormJob(
     NpgsqlDataSource dataSource,
+    PersonKeys people,
     IDataProtectionProvider protection,
     DocumentToken tokens,
     IOptions<DocumentOptions> options,
@@ -110,9 +116,14 @@ public sealed class RenderDeclarationFormJob(
         {
             return;
         }
-        var form = JsonSerializer.Deserialize<DeclarationFormV1>(protection.CreateProtector(DeclarationForms.FormPurpose).Unprotect(protectedForm))!;
+        if (await OpenForm(protectedForm, cancellationToken) is not { } formJson)
+        {
+            logger.LogWarning("Mẫu 01 {DocumentId} not rendered: its person was erased", documentId);
+            return;
+        }
+        var form = JsonSerializer.Deserialize<DeclarationFormV1>(formJson)!;
         var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/v1/documents/verify?token={tokens.Create(documentId)}";
-        var pdf = DeclarationFormRenderer.Render(form, url);
+        var pdf = await people.Seal(form.Declarant.BhxhCode, DeclarationFormRenderer.Render(form, url), cancellationToken);
         await using (var update = new NpgsqlCommand(
             "UPDATE notifications.documents SET status = 'Ready', content = $2, rendered_at = $3 WHERE id = $1", connection, transaction)
             { Parameters = { new() { Value = documentId }, new() { Value = pdf }, new() { Value = time.GetUtcNow() } } })
@@ -121,5 +132,16 @@ public sealed class RenderDeclarationFormJob(
         }
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Rendered Mẫu 01 {DocumentId} ({Kind}, {Bytes} bytes)", documentId, form.Kind, pdf.Length);
+    }
+
+    // A form requested before per-person sealing was protected with Data Protection: still rendered.
+    private async Task<byte[]?> OpenForm(string stored, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[stored.Length];
+        if (Convert.TryFromBase64String(stored, bytes, out var length) && PersonKeys.IsSealed(bytes.AsSpan(0, length)))
+        {
+            return await people.Open(bytes[..length], cancellationToken);
+        }
+        return System.Text.Encoding.UTF8.GetBytes(protection.CreateProtector("VssId.Notifications.DeclarationForm").Unprotect(stored));
     }
 }

@@ -22,6 +22,7 @@ public sealed class SendMessageJob(
     NpgsqlDataSource dataSource,
     IBackgroundJobClient jobs,
     IDataProtectionProvider protection,
+    VssId.BuildingBlocks.Privacy.PersonKeys people,
     IServiceProvider services,
     IOptions<MessagingOptions> options,
     TimeProvider time,
@@ -124,7 +125,11 @@ public sealed class SendMessageJob(
             // Not rendered yet: this try fails and the next one finds it.
             var content = await read.ExecuteScalarAsync(cancellationToken) as byte[]
                 ?? throw new AttachmentNotReadyException(reference.DocumentId);
-            attachments.Add(new OutgoingAttachment(reference.FileName, "application/pdf", content));
+            // A form whose person was erased since is not sent (the message goes without it).
+            if (await people.Open(content, cancellationToken) is { } pdf)
+            {
+                attachments.Add(new OutgoingAttachment(reference.FileName, "application/pdf", pdf));
+            }
         }
         var text = message.Channel == Channels.Sms ? Gsm7.Fold(body.Text) : body.Text;
         return new OutgoingMessage(messageId, message.Channel, message.To, message.Subject, text, body.Html, attachments);

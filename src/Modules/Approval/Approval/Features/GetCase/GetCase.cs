@@ -41,7 +41,8 @@ public sealed record CaseDocumentContent(byte[] Content, string ContentType);
 /// The case as the officer reviews it: declaration, photo links, history. Every read of the case or of a
 /// photo is itself recorded in the history (an officer's curiosity leaves a trace), so these are commands.
 /// </summary>
-public sealed class GetCaseHandlers(IDocumentSession session, IFileStore files, Npgsql.NpgsqlDataSource database, TimeProvider time)
+public sealed class GetCaseHandlers(IDocumentSession session, IFileStore files, VssId.BuildingBlocks.Privacy.PersonKeys people,
+    Npgsql.NpgsqlDataSource database, TimeProvider time)
     : ICommandHandler<GetCase, CaseResponse>, ICommandHandler<GetCaseDocument, CaseDocumentContent>
 {
     public async ValueTask<CaseResponse> Handle(GetCase command, CancellationToken cancellationToken)
@@ -63,7 +64,9 @@ public sealed class GetCaseHandlers(IDocumentSession session, IFileStore files, 
     public async ValueTask<CaseDocumentContent> Handle(GetCaseDocument command, CancellationToken cancellationToken)
     {
         var stream = await CaseAccess.LoadForWriting(session, command.Id, command.User, cancellationToken);
-        if (!stream.Aggregate!.Documents.TryGetValue(command.Kind, out var document) || await files.Read(document.StorageKey, cancellationToken) is not { } content)
+        // A photo whose person was erased is gone, as a missing one is.
+        if (!stream.Aggregate!.Documents.TryGetValue(command.Kind, out var document) || await files.Read(document.StorageKey, cancellationToken) is not { } stored
+            || await people.Open(stored, cancellationToken) is not { } content)
         {
             throw new ProblemException(CommonProblems.NotFound);
         }

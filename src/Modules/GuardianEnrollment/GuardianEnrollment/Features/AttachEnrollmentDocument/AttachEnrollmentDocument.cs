@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Files;
+using VssId.BuildingBlocks.Privacy;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.BuildingBlocks.Security;
@@ -21,7 +22,8 @@ public sealed record AttachEnrollmentDocument(Guid Id, string Kind, Memory<byte>
 /// One stored file per kind: a new upload replaces the file under the same key, so re-uploading never piles up
 /// files. The file is written before the event, so an event never points at a missing file.
 /// </summary>
-internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, IFileStore files, TimeProvider time) : ICommandHandler<AttachEnrollmentDocument>
+internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, IFileStore files, PersonKeys people, TimeProvider time)
+    : ICommandHandler<AttachEnrollmentDocument>
 {
     public async ValueTask<Mediator.Unit> Handle(AttachEnrollmentDocument command, CancellationToken cancellationToken)
     {
@@ -33,7 +35,8 @@ internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, 
         var image = PhotoUpload.Inspect(command.Content, GuardianEnrollmentProblems.DocumentNotImage, GuardianEnrollmentProblems.DocumentTooSmall);
         var attached = stream.Aggregate!.Attach(new EnrollmentDocument(command.Kind, $"enrollment/{command.Id:N}/{command.Kind}.{image.Extension}",
             image.ContentType, image.Width, image.Height, image.Stripped.Length), time.GetUtcNow());
-        await files.Save(attached.Document.StorageKey, image.Stripped, cancellationToken);
+        // Sealed with the child's own key: erasing the child makes the photo noise (ADR 16).
+        await files.Save(attached.Document.StorageKey, await people.Seal(stream.Aggregate.Child.BhxhCode, image.Stripped, cancellationToken), cancellationToken);
         stream.AppendOne(attached);
         await session.SaveChangesAsync(cancellationToken);
         return Mediator.Unit.Value;

@@ -28,7 +28,8 @@ public sealed record DocumentVerification(
 
 public sealed record VerifyDocument(string? Token, string Language) : IQuery<DocumentVerification>;
 
-public sealed class VerifyDocumentHandler(DocumentToken tokens, NpgsqlDataSource dataSource) : IQueryHandler<VerifyDocument, DocumentVerification>
+public sealed class VerifyDocumentHandler(DocumentToken tokens, NpgsqlDataSource dataSource, VssId.BuildingBlocks.Privacy.PersonKeys people)
+    : IQueryHandler<VerifyDocument, DocumentVerification>
 {
     internal static readonly LocalizedText AuthenticText = new("Tờ khai hợp lệ, do hệ thống VssID phát hành.", "Authentic: this form was issued by VssID.");
 
@@ -41,11 +42,12 @@ public sealed class VerifyDocumentHandler(DocumentToken tokens, NpgsqlDataSource
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var select = new NpgsqlCommand("""
-                SELECT kind, application_number, submitted_on, office_name, declarant_name, identity_masked
+                SELECT kind, application_number, submitted_on, office_name, declarant_name, identity_masked, content
                 FROM notifications.documents WHERE id = $1 AND status = 'Ready'
                 """, connection) { Parameters = { new() { Value = id } } };
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
+            // The form of an erased person verifies as nothing: its name is not shown to whoever holds the QR.
+            if (await reader.ReadAsync(cancellationToken) && await people.Open((byte[])reader[6], cancellationToken) is not null)
             {
                 return new DocumentVerification(true, AuthenticText.In(query.Language), reader.GetString(0), reader.GetString(1),
                     reader.GetFieldValue<DateOnly>(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Files;
+using VssId.BuildingBlocks.Privacy;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.Modules.Registration.Domain;
@@ -22,7 +23,7 @@ public sealed record AttachDocument(Guid Id, string? Token, string Kind, Memory<
 /// file it replaces, unless a submission refers to it, is deleted by a reaction to the event; at most
 /// <see cref="Application.MaxUploadsPerDay"/> uploads a day.
 /// </summary>
-public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore files, TimeProvider time) : ICommandHandler<AttachDocument>
+public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore files, PersonKeys people, TimeProvider time) : ICommandHandler<AttachDocument>
 {
     public async ValueTask<Mediator.Unit> Handle(AttachDocument command, CancellationToken cancellationToken)
     {
@@ -42,7 +43,8 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
         // Decided first (the budget may refuse it), stored second, recorded last.
         var attached = application.Attach(new StoredDocument(command.Kind, key, image.ContentType, image.Width, image.Height, image.Stripped.Length),
             time.GetUtcNow());
-        await files.Save(key, image.Stripped, cancellationToken);
+        // Sealed with the applicant's own key (the key name stays the digest of the photo): erasure makes it noise (ADR 16).
+        await files.Save(key, await people.Seal(application.BhxhCode, image.Stripped, cancellationToken), cancellationToken);
         stream.AppendOne(attached);
         await session.SaveChangesAsync(cancellationToken);
         return Mediator.Unit.Value;

@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VssId.BuildingBlocks.Errors;
+using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.OpenApi;
+using VssId.BuildingBlocks.Privacy;
+using VssId.BuildingBlocks.Security;
+using VssId.Modules.Credentials.Audit;
+
+namespace VssId.Modules.Credentials.Features.ErasePerson;
+
+public sealed record ErasureResponse([property: RegularExpression(ContractFormats.BhxhCode)] string BhxhCode, int KeysShredded, DateTimeOffset ErasedAt);
+
+public sealed record ErasePerson(string BhxhCode, string By) : ICommand<ErasureResponse>;
+
+/// <summary>
+/// Erasure by crypto-shredding (issue 13 item 12): the person's data keys are deleted, so their photos and Mẫu 01 forms —
+/// wherever copies lie, backups included — can never be opened again; the record that it was done (who, when, whom)
+/// goes to the audit trail. Running it again shreds nothing more and is recorded again.
+/// </summary>
+public sealed class ErasePersonHandler(PersonKeys people, AuditTrail audit, TimeProvider time) : ICommandHandler<ErasePerson, ErasureResponse>
+{
+    public async ValueTask<ErasureResponse> Handle(ErasePerson command, CancellationToken cancellationToken)
+    {
+        if (command.BhxhCode is not { Length: 10 } code || !code.All(char.IsAsciiDigit))
+        {
+            throw new ValidationProblemException([("bhxhCode", CredentialsProblems.BhxhCodeInvalid)]);
+        }
+        var shredded = await people.Shred(code, cancellationToken);
+        await audit.Record(new AuditEntry(command.By, AuditActions.PersonErased, code, true, null, null, $"{shredded} keys"), cancellationToken);
+        return new ErasureResponse(code, shredded, time.GetUtcNow());
+    }
+}
+
+internal sealed class ErasePersonEndpoint : IEndpoint
+{
+    public void Map(IEndpointRouteBuilder group) =>
+        group.MapPost("/admin/people/{bhxhCode}/erasure", async (string bhxhCode, HttpContext http, ISender sender, CancellationToken ct) =>
+                TypedResults.Ok(await sender.Send(new ErasePerson(bhxhCode, http.Actor()), ct)))
+            .WithName("ErasePerson")
+            .WithTags(CredentialsModule.AdminTag)
+            .RequireAccess(AccessPolicies.Admin)
+            .WithSummary("Xóa dữ liệu cá nhân (hủy khóa) · Erase a person's data (crypto-shredding)")
+            .WithDescription("Xóa khóa dữ liệu của người có mã số BHXH này: ảnh và tờ khai Mẫu 01 của họ (kể cả bản sao lưu) không bao giờ mở được nữa; "
+                + "việc xóa được ghi vào nhật ký kiểm toán (`person.erased`). Không hoàn tác được. Gọi lại: không hủy thêm gì, vẫn được ghi.")
+            .WithParameter("bhxhCode", "Mã số BHXH · BHXH code", "0120169123")
+            .WithResponseExample(StatusCodes.Status200OK, new ErasureResponse("0120169123", 1, new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.FromHours(7))))
+            .ProducesProblems(CommonProblems.Validation);
+}
