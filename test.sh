@@ -23,6 +23,8 @@ dotnet build VssId.sln -c Release -nologo -v quiet -clp:NoSummary
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 echo "==> dotnet test"
+# Every host of the run also logs to this file, as production would (Information); scanned at the end.
+export VSSID_SUITE_LOG="$results/suite.log"
 set +e
 dotnet test VssId.sln -c Release --no-build --nologo \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=minimal" --results-directory "$results"
@@ -38,6 +40,8 @@ for trx in "$results"/*.trx "$results"/*/*.trx; do
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
   skipped=$((skipped + $(value notExecuted)))
 done
+echo "==> log scan of the whole run"
+if ! scripts/scan-logs.sh "$VSSID_SUITE_LOG"; then failed=$((failed + 1)); fi
 echo "==> $(( $(date +%s) - started )) s"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then echo "No test ran." >&2; failed=1; fi

@@ -42,12 +42,12 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 await ProblemWriter.WriteAsync(httpContext, CommonProblems.Conflict);
                 return true;
             case NpgsqlException or TimeoutException when !httpContext.RequestAborted.IsCancellationRequested:
-                logger.LogError(exception, "Database unavailable while handling {Method} {Path}",
+                logger.LogError(new RedactedException(exception), "Database unavailable while handling {Method} {Path}",
                     httpContext.Request.Method, httpContext.Request.Path);
                 await ProblemWriter.WriteAsync(httpContext, CommonProblems.Unavailable, retryAfter: TimeSpan.FromSeconds(5));
                 return true;
             default:
-                logger.LogError(exception, "Unhandled exception on {Method} {Path}",
+                logger.LogError(new RedactedException(exception), "Unhandled exception on {Method} {Path}",
                     httpContext.Request.Method, httpContext.Request.Path);
                 await ProblemWriter.WriteAsync(httpContext, CommonProblems.Unexpected);
                 return true;

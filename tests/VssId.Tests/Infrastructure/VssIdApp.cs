@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace VssId.Tests.Infrastructure;
 
@@ -48,6 +49,18 @@ public sealed class VssIdApp(string connectionString, VssIdAppOptions? options =
         foreach (var (key, value) in _options.Settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (SuiteLog.Enabled)
+        {
+            // What production logs (appsettings.json: Information, the frameworks at Warning), whatever the console shows here.
+            builder.ConfigureLogging(logging => logging.AddProvider(new SuiteLog())
+                .AddFilter<SuiteLog>(null, Microsoft.Extensions.Logging.LogLevel.Information)
+                .AddFilter<SuiteLog>("Microsoft.AspNetCore", Microsoft.Extensions.Logging.LogLevel.Warning)
+                .AddFilter<SuiteLog>("Marten", Microsoft.Extensions.Logging.LogLevel.Warning)
+                .AddFilter<SuiteLog>("JasperFx", Microsoft.Extensions.Logging.LogLevel.Warning)
+                .AddFilter<SuiteLog>("Weasel", Microsoft.Extensions.Logging.LogLevel.Warning)
+                .AddFilter<SuiteLog>("Npgsql", Microsoft.Extensions.Logging.LogLevel.Warning)
+                .AddFilter<SuiteLog>("OpenIddict", Microsoft.Extensions.Logging.LogLevel.Warning));
         }
         if (_options.Services is { } configure)
         {
