@@ -150,9 +150,17 @@ public sealed class SchoolConsentTests(VssIdFixture fixture) : IClassFixture<Vss
     {
         var token = await _school.Token("HN-THCS-013");
         var pupil = SchoolClient.NewPupil();
-        var id = (await SchoolClient.Results(await _school.PostJson(token, "HN-THCS-013", new { classCode = "3C", children = new[] { pupil } })))[0]
-            .GetProperty("enrollmentId").GetGuid();
+        var enrolments = new EnrollmentClient(fixture.App);
+        var guardian = await enrolments.Guardian();
+        var withPhoto = SchoolClient.NewPupil(1, guardian.BhxhCode, SchoolClient.NewPupil().GuardianPhone);
+        var rows = await SchoolClient.Results(await _school.PostJson(token, "HN-THCS-013", new { classCode = "3C", children = new[] { pupil, withPhoto } }));
+        var id = rows[0].GetProperty("enrollmentId").GetGuid();
         var code = await _school.ConsentCode(pupil.GuardianPhone);
+        // The named guardian attaches the birth certificate, then never consents.
+        var photoId = rows[1].GetProperty("enrollmentId").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await enrolments.Attach(guardian.Token, photoId)).StatusCode);
+        var photos = Path.Combine(fixture.App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["FileStore:Root"]!, "enrollment", photoId.ToString("N"));
+        Assert.NotEmpty(Directory.GetFiles(photos));
         var services = fixture.App.Services;
         var job = new ExpireEnrollmentsJob(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<NpgsqlDataSource>(),
             services.GetRequiredService<ConsentCodes>(), new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(29)));
@@ -166,6 +174,8 @@ public sealed class SchoolConsentTests(VssIdFixture fixture) : IClassFixture<Vss
         Assert.Equal(0, await job.Run(default));
         Assert.Equal("Expired", (await _school.List(token, "HN-THCS-013", "3C")).GetProperty("items")[0].GetProperty("status").GetString());
         await (await _school.Confirm(pupil.GuardianPhone, code)).AssertProblem(HttpStatusCode.BadRequest, "otp.expired");
+        // Issue 13 item 3: an expired enrolment's photos are deleted, as a registration draft's are.
+        await Eventually.True(() => Task.FromResult(Directory.GetFiles(photos).Length == 0), because: "the expired enrolment's birth certificate is deleted");
 
         var again = await SchoolClient.Results(await _school.PostJson(token, "HN-THCS-013", new { classCode = "3C", children = new[] { pupil } }));
         Assert.Equal("accepted", again[0].GetProperty("status").GetString());

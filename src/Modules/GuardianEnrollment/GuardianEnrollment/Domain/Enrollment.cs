@@ -150,7 +150,9 @@ public sealed record Enrollment
 
     /// <summary>A school's enrolment past its consent window lapses; anything else is left alone.</summary>
     public EnrollmentExpired? Expire(DateTimeOffset now) =>
-        Status == EnrollmentStatus.AwaitingGuardianConsent && now - StartedAt > ConsentWindow ? new EnrollmentExpired(now) : null;
+        Status == EnrollmentStatus.AwaitingGuardianConsent && now - StartedAt > ConsentWindow
+            ? new EnrollmentExpired(now, Documents.Values.Select(d => d.StorageKey).ToArray())
+            : null;
 
     /// <summary>The school records the signed Mẫu 01: only of a submitted enrolment (there is no form before); once.</summary>
     public EnrollmentFormReceived? ReceiveForm(string receivedBy, DateTimeOffset now)

@@ -43,7 +43,7 @@ public static class ConsentChannels
 public sealed record EnrollmentConsented(string Channel, DateTimeOffset At);
 
 /// <summary>Nobody consented within <see cref="Enrollment.ConsentWindow"/>: the school's enrolment lapses.</summary>
-public sealed record EnrollmentExpired(DateTimeOffset At);
+public sealed record EnrollmentExpired(DateTimeOffset At, IReadOnlyList<string>? Discarded = null);
 
 /// <summary>The school holds the signed Mẫu 01 (recorded by the school's client <see cref="ReceivedBy"/>).</summary>
 public sealed record EnrollmentFormReceived(string ReceivedBy, DateTimeOffset At);

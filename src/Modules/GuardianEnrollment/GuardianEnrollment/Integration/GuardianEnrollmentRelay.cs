@@ -9,7 +9,7 @@ namespace VssId.Modules.GuardianEnrollment.Integration;
 
 /// <summary>Publishes GuardianEnrollment's facts to the other modules (and to its own side effects).</summary>
 internal sealed class GuardianEnrollmentRelay(IServiceScopeFactory scopes, ILogger<GuardianEnrollmentRelay> logger)
-    : IntegrationEventRelay("enrollment-integration", scopes, logger, typeof(EnrollmentStarted), typeof(EnrollmentSubmitted))
+    : IntegrationEventRelay("enrollment-integration", scopes, logger, typeof(EnrollmentStarted), typeof(EnrollmentSubmitted), typeof(EnrollmentExpired))
 {
     protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data switch
     {
@@ -19,6 +19,8 @@ internal sealed class GuardianEnrollmentRelay(IServiceScopeFactory scopes, ILogg
             e.Documents.Select(d => new EnrolledDocumentV1(d.Kind, d.StorageKey, d.ContentType)).ToArray()),
         EnrollmentStarted { School: { } school } e => new ChildEnrollmentAwaitingConsentV1(domainEvent.StreamId, school.SchoolCode, school.ClassCode,
             e.Child.FullName, e.Guardian.Phone, e.At),
+        // Never submitted, so no office's case refers to its photos: they go (issue 13 item 3, as for a registration draft).
+        EnrollmentExpired { Discarded: { Count: > 0 } files } => new EnrollmentFilesDiscarded(files),
         _ => null,
     };
 }
