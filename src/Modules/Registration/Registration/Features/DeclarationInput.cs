@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.ComponentModel.DataAnnotations;
 using VssId.BuildingBlocks.OpenApi;
 using System.Globalization;
@@ -27,6 +28,7 @@ public sealed record DeclarationRequest(
     [property: MaxLength(254), EmailAddress] string? Email)
 {
     /// <summary>The consent given with the declaration (read when a draft starts; an edit does not change it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ConsentRequest? Consent { get; init; }
 }
 
@@ -254,5 +256,8 @@ internal static class RegistrationExamples
 {
     public static readonly DeclarationRequest Declaration = new("0120169123", "Nguyễn Văn An", new DateOnly(1990, 3, 15), "Nam",
         new IdentityDocumentRequest("CCCD", "001090001234", null),
-        new AddressRequest("legacy", "01", "021", "00613", "Số 12 ngõ 34 đường Phạm Văn Đồng"), "+84 352 153 123", "an.nguyen@example.vn");
+        new AddressRequest("legacy", "01", "021", "00613", "Số 12 ngõ 34 đường Phạm Văn Đồng"), "+84 352 153 123", "an.nguyen@example.vn")
+    {
+        Consent = new ConsentRequest(ConsentText.Current, "app"),
+    };
 }
