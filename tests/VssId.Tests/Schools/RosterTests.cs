@@ -97,6 +97,26 @@ public sealed class RosterTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
         Assert.Equal(3, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM enrollment.enrollment_index WHERE school_code = $1 AND class_code = '7C'", School));
     }
 
+    // Issue 13 item 1 applied to schools: a roster cannot bomb one mobile with consent SMS.
+    [Fact]
+    public async Task One_mobile_gets_at_most_ten_consent_sms_however_many_rows_name_it()
+    {
+        var token = await _school.Token(School);
+        var victim = VssId.Tests.Registration.RegistrationClient.NewPhone();
+        var first = Enumerable.Range(0, 8).Select(i => SchoolClient.NewPupil(i, guardianPhone: victim)).ToList();
+        var second = Enumerable.Range(0, 4).Select(i => SchoolClient.NewPupil(i, guardianPhone: victim)).ToList();
+        Assert.All(await SchoolClient.Results(await _school.PostJson(token, School, new { classCode = "4X", children = first })),
+            r => Assert.Equal("accepted", r.GetProperty("status").GetString()));
+        var results = await SchoolClient.Results(await _school.PostJson(token, School, new { classCode = "4Y", children = second }));
+        Assert.Equal(["accepted", "accepted", "rejected", "rejected"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal("school.guardian_phone_too_many", results[2].GetProperty("errors")[0].GetProperty("code").GetString());
+        await Eventually.True(async () => await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_address = $1", victim) == 10, because: "ten consent SMS are sent");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(10, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_address = $1", victim));
+    }
+
     [Fact]
     public async Task A_child_the_database_already_knows_is_refused_in_its_row_only()
     {

@@ -106,6 +106,10 @@ public static class GuardianEnrollmentProblems
     public static readonly FieldError GuardianPhoneInvalid = new("school.guardian_phone_invalid",
         new("Số điện thoại di động của người giám hộ không hợp lệ.", "The guardian's mobile number is not valid."));
 
+    public static readonly FieldError GuardianPhoneTooMany = new("school.guardian_phone_too_many",
+        new("Số điện thoại này đã nhận tin nhắn đồng ý cho 10 trẻ đang chờ: không gửi thêm.",
+            "This mobile already received consent SMS for 10 children still waiting: no more are sent."));
+
     public static readonly FieldError GuardianIsChild = new("school.guardian_is_child",
         new("Mã số BHXH của người giám hộ trùng mã số của trẻ.", "The guardian's code is the child's own code."));
 

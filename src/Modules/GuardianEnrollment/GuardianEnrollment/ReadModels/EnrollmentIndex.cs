@@ -133,6 +133,25 @@ public sealed partial class EnrollmentIndex : EventProjection
         }
         return rows;
     }
+    /// <summary>How many school enrolments wait for consent at each of <paramref name="phones"/> (each sent its SMS there).</summary>
+    public static async Task<Dictionary<string, int>> WaitingPerPhone(NpgsqlDataSource database, IReadOnlyCollection<string> phones,
+        CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"""
+            SELECT guardian_phone, count(*) FROM {TableName}
+            WHERE guardian_phone = ANY($1) AND school_code IS NOT NULL AND status = '{EnrollmentStatus.AwaitingGuardianConsent}'
+            GROUP BY guardian_phone
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = phones.Distinct().ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = (int)reader.GetInt64(1);
+        }
+        return counts;
+    }
+
     /// <summary>A school's enrolments waiting at <paramref name="phone"/> (or lapsed there: their code answers "expired").</summary>
     public static async Task<IReadOnlyList<(Guid Id, string Status)>> WaitingAtPhone(NpgsqlDataSource database, string phone, CancellationToken cancellationToken)
     {

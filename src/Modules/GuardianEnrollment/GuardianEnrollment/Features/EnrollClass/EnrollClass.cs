@@ -97,6 +97,9 @@ internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource 
         var existing = (await EnrollmentIndex.OfChildren(database, childCodes, cancellationToken)).ToLookup(e => e.ChildBhxhCode);
         var accounts = await citizens.FindByBhxhCodes(childCodes.Concat(valid.Select(r => r.GuardianBhxhCode!)).ToArray(), cancellationToken);
         var adults = await applications.WithOpenSubmission(childCodes, cancellationToken);
+        // Every new row sends a consent SMS to its guardian's mobile: no mobile gets more than a guardian may have
+        // children waiting, whatever the rosters say (issue 13 item 1: a school cannot bomb a phone).
+        var waiting = await EnrollmentIndex.WaitingPerPhone(database, valid.Select(r => Guardian(r, accounts).Phone).ToArray(), cancellationToken);
 
         await using var session = store.LightweightSession();
         var results = new List<RosterRowResult>(rows.Count);
@@ -127,9 +130,15 @@ internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource 
                 {
                     row.Errors.Add("bhxhCode", GuardianEnrollmentProblems.ChildInAnotherClass.Code, GuardianEnrollmentProblems.ChildInAnotherClass.Message);
                 }
+                else if (waiting.GetValueOrDefault(Guardian(row, accounts).Phone) >= Enrollment.MaxChildrenPerGuardian)
+                {
+                    row.Errors.Add("guardianPhone", GuardianEnrollmentProblems.GuardianPhoneTooMany.Code, GuardianEnrollmentProblems.GuardianPhoneTooMany.Message);
+                }
                 else
                 {
                     var id = Guid.CreateVersion7();
+                    var phone = Guardian(row, accounts).Phone;
+                    waiting[phone] = waiting.GetValueOrDefault(phone) + 1;
                     session.Events.StartStream<Enrollment>(id, new EnrollmentStarted(id, child, Guardian(row, accounts), row.Relationship!,
                         Address(row, accounts, office), office.Code, EnrollmentOrigins.School, now, new SchoolClass(school, classCode)));
                     results.Add(new RosterRowResult(row.Line, SchoolRules.Accepted, id, null));
