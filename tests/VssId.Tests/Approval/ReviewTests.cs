@@ -111,6 +111,7 @@ public sealed class ReviewTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
             .ToList();
         Assert.Contains(("case", Office, number), reads);
         Assert.Contains(("photo:portrait", Office, number), reads);
+        Assert.Contains(("queue", Office, (string?)null), reads);
         Assert.DoesNotContain(officer.UserName, await accessLog.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // A10: five wrong passwords, then 423 even with the right one.

@@ -31,6 +31,8 @@ public sealed partial class CaseIndex : EventProjection
         table.AddColumn("claimed_by", "text");
         table.AddColumn("claimed_until", "timestamp with time zone");
         table.AddColumn("decided_at", "timestamp with time zone");
+        // Whose case it is (mã số BHXH): a queue page lists names, and each listing is in that person's access log.
+        table.AddColumn("subject", "text");
         table.Indexes.Add(new IndexDefinition("ix_case_index_queue") { Columns = ["office_code", "status", "submitted_at", "id"] });
         table.Indexes.Add(new IndexDefinition("ix_case_index_number") { Columns = ["application_number"] });
         return table;
@@ -40,16 +42,17 @@ public sealed partial class CaseIndex : EventProjection
 
     public void Project(IEvent<CaseOpened> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"""
-            INSERT INTO {TableName} (id, application_id, office_code, kind, status, application_number, full_name, submitted_at)
-            VALUES (?, ?, ?, ?, '{CaseStatus.Pending}', ?, ?, ?) ON CONFLICT (id) DO NOTHING
-            """, e.StreamId, e.Data.ApplicationId, e.Data.OfficeCode, e.Data.Kind, e.Data.ApplicationNumber, e.Data.Declaration.FullName, e.Data.SubmittedAt);
+            INSERT INTO {TableName} (id, application_id, office_code, kind, status, application_number, full_name, submitted_at, subject)
+            VALUES (?, ?, ?, ?, '{CaseStatus.Pending}', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+            """, e.StreamId, e.Data.ApplicationId, e.Data.OfficeCode, e.Data.Kind, e.Data.ApplicationNumber, e.Data.Declaration.FullName, e.Data.SubmittedAt,
+            e.Data.Declaration.BhxhCode);
 
     public void Project(IEvent<CaseResubmitted> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"""
             UPDATE {TableName} SET status = '{CaseStatus.Pending}', office_code = ?, application_number = ?, full_name = ?, submitted_at = ?,
-                claimed_by = NULL, claimed_until = NULL, decided_at = NULL
+                claimed_by = NULL, claimed_until = NULL, decided_at = NULL, subject = ?
             WHERE id = ?
-            """, e.Data.OfficeCode, e.Data.ApplicationNumber, e.Data.Declaration.FullName, e.Data.SubmittedAt, e.StreamId);
+            """, e.Data.OfficeCode, e.Data.ApplicationNumber, e.Data.Declaration.FullName, e.Data.SubmittedAt, e.Data.Declaration.BhxhCode, e.StreamId);
 
     public void Project(IEvent<CaseClaimed> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"UPDATE {TableName} SET claimed_by = ?, claimed_until = ? WHERE id = ?", e.Data.Officer, e.Data.Until, e.StreamId);
@@ -70,14 +73,14 @@ public sealed partial class CaseIndex : EventProjection
         ops.QueueSqlCommand($"UPDATE {TableName} SET status = ?, claimed_by = NULL, claimed_until = NULL, decided_at = ? WHERE id = ?", status, at, id);
 
     public sealed record Row(Guid Id, Guid ApplicationId, string Kind, string Status, string ApplicationNumber, string FullName, DateTimeOffset SubmittedAt,
-        string? ClaimedBy, DateTimeOffset? ClaimedUntil);
+        string? ClaimedBy, DateTimeOffset? ClaimedUntil, string? Subject = null);
 
     /// <summary>A page of an office's queue, oldest first, after <paramref name="after"/> (the last row of the previous page).</summary>
     public static async Task<IReadOnlyList<Row>> Page(NpgsqlDataSource database, string officeCode, IReadOnlyList<string> statuses, string? kind,
         string? applicationNumber, (DateTimeOffset SubmittedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"""
-            SELECT id, application_id, kind, status, application_number, full_name, submitted_at, claimed_by, claimed_until
+            SELECT id, application_id, kind, status, application_number, full_name, submitted_at, claimed_by, claimed_until, subject
             FROM {TableName}
             WHERE office_code = $1 AND status = ANY($2) AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR application_number = $4)
               AND ($5::timestamptz IS NULL OR (submitted_at, id) > ($5, $6))
@@ -96,7 +99,7 @@ public sealed partial class CaseIndex : EventProjection
         {
             rows.Add(new Row(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                 reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
         return rows;
     }

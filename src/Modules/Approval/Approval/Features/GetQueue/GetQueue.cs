@@ -1,3 +1,4 @@
+using VssId.BuildingBlocks.Audit;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Mediator;
@@ -56,6 +57,9 @@ public sealed class GetQueueHandler(NpgsqlDataSource database, TimeProvider time
         var limit = Math.Clamp(query.Limit ?? 50, 1, 100);
         var rows = await CaseIndex.Page(database, query.OfficeCode, statuses, query.Kind, query.ApplicationNumber?.Trim(), after, limit + 1, cancellationToken);
         var now = time.GetUtcNow();
+        // A page names people: each listing goes to their access log (issue 13 item 14).
+        await PersonalDataReads.Record(database, now, rows.Take(limit).Select(r => r.Subject).OfType<string>()
+            .Select(subject => new PersonalDataRead(subject, "officer", CaseAccess.Officer(query.User), query.OfficeCode, "queue", null)).ToList(), cancellationToken);
         var items = rows.Take(limit).Select(r => new QueueItem(r.Id, r.ApplicationId, r.Kind, r.Status, r.ApplicationNumber, r.FullName, r.SubmittedAt,
             r.ClaimedUntil > now ? r.ClaimedBy : null, r.ClaimedUntil > now ? r.ClaimedUntil : null)).ToList();
         return new QueuePage(items, rows.Count > limit ? CaseIndex.CursorAfter(rows[limit - 1]) : null);

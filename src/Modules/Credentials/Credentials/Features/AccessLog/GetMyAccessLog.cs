@@ -64,7 +64,7 @@ internal sealed class GetMyAccessLogEndpoint : IEndpoint
             .RequireAccess(AccessPolicies.Person)
             .WithSummary("Ai đã xem dữ liệu của tôi · Who read my data")
             .WithDescription("Mỗi lần cán bộ xem hồ sơ hoặc ảnh, mỗi lần trường xem danh sách lớp hoặc tải tờ khai có tên bạn (hoặc bạn là người giám hộ) "
-                + "đều được ghi lại (Nghị định 13/2023/NĐ-CP). `what`: `case`, `photo:<loại>`, `school-list`, `class-forms`; `readerOffice`: mã cơ quan BHXH "
+                + "đều được ghi lại, cả khi hồ sơ hiện trong danh sách chờ của cơ quan (Nghị định 13/2023/NĐ-CP). `what`: `queue`, `case`, `photo:<loại>`, `school-list`, `class-forms`; `readerOffice`: mã cơ quan BHXH "
                 + "hoặc mã trường; `reference`: số hồ sơ hoặc lớp. Mới nhất trước.")
             .WithParameter("limit", "Số dòng mỗi trang (≤ 100) · Page size (≤ 100)", "50")
             .WithParameter("cursor", "`nextCursor` của trang trước · The previous page's `nextCursor`", "1042")
