@@ -53,9 +53,10 @@ internal static class ApprovalBench
         {
             await connection.OpenAsync();
             await new NpgsqlCommand("""
-                INSERT INTO approval.case_index (id, application_id, office_code, kind, status, application_number, full_name, submitted_at)
+                INSERT INTO approval.case_index (id, application_id, office_code, kind, status, application_number, full_name, submitted_at, subject)
                 SELECT gen_random_uuid(), gen_random_uuid(), CASE WHEN n % 700 = 0 THEN '00123' ELSE 'X' || (n % 700)::text END, 'adult',
-                       CASE WHEN n % 3 = 0 THEN 'UnderReview' ELSE 'Pending' END, 'B-' || n, 'Nguyễn Văn An', now() - (n || ' seconds')::interval
+                       CASE WHEN n % 3 = 0 THEN 'UnderReview' ELSE 'Pending' END, 'B-' || n, 'Nguyễn Văn An', now() - (n || ' seconds')::interval,
+                       '01' || lpad(n::text, 8, '0')
                 FROM generate_series(1, 100000) AS n;
                 ANALYZE approval.case_index;
                 """, connection).ExecuteNonQueryAsync();
