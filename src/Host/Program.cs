@@ -66,6 +66,9 @@ services.AddVssIdDataProtection();
 // Per-person data keys (photos, forms): erasure deletes a person's key (ADR 16).
 services.AddMemoryCache();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeys>();
+// Files a module's event discarded (replaced or closed drafts' photos) are deleted by one reaction for all modules.
+services.AddScoped<VssId.BuildingBlocks.IntegrationEvents.IIntegrationEventHandler<VssId.BuildingBlocks.Files.FilesDiscarded>,
+    VssId.BuildingBlocks.Files.DeleteDiscardedFiles>();
 services.AddVssIdMarten(builder.Configuration, roles);
 services.AddVssIdHangfire(builder.Configuration, roles);
 services.AddHealthChecks().AddNpgSql(tags: ["ready"]);

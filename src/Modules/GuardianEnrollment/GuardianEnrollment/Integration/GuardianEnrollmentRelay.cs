@@ -1,3 +1,4 @@
+using VssId.BuildingBlocks.Files;
 using JasperFx.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ internal sealed class GuardianEnrollmentRelay(IServiceScopeFactory scopes, ILogg
         EnrollmentStarted { School: { } school } e => new ChildEnrollmentAwaitingConsentV1(domainEvent.StreamId, school.SchoolCode, school.ClassCode,
             e.Child.FullName, e.Guardian.Phone, e.At),
         // Never submitted, so no office's case refers to its photos: they go (issue 13 item 3, as for a registration draft).
-        EnrollmentExpired { Discarded: { Count: > 0 } files } => new EnrollmentFilesDiscarded(files),
+        EnrollmentExpired { Discarded: { Count: > 0 } files } => new FilesDiscarded(files),
         _ => null,
     };
 }

@@ -1,3 +1,4 @@
+using VssId.BuildingBlocks.Files;
 using JasperFx.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,9 +25,9 @@ internal sealed class RegistrationRelay(IServiceScopeFactory scopes, ILogger<Reg
             ProvinceName = e.ProvinceName,
         },
         ResumeLocked e => new ApplicationResumeLockedV1(domainEvent.StreamId, e.Phone, e.At, e.Until),
-        DocumentAttached { Discarded: { } replaced } => new FilesDiscarded(domainEvent.StreamId, [replaced]),
-        ApplicationWithdrawn { Discarded: { Count: > 0 } files } => new FilesDiscarded(domainEvent.StreamId, files),
-        ApplicationExpired { Discarded: { Count: > 0 } files } => new FilesDiscarded(domainEvent.StreamId, files),
+        DocumentAttached { Discarded: { } replaced } => new FilesDiscarded([replaced]),
+        ApplicationWithdrawn { Discarded: { Count: > 0 } files } => new FilesDiscarded(files),
+        ApplicationExpired { Discarded: { Count: > 0 } files } => new FilesDiscarded(files),
         _ => null,
     };
 }

@@ -108,6 +108,7 @@ internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource 
             if (row.Errors.Count == 0)
             {
                 var child = row.Child!;
+                var guardian = Guardian(row, accounts);
                 var mine = existing[child.BhxhCode].FirstOrDefault(e => e.SchoolCode == school && e.ClassCode == classCode);
                 if (mine is not null)
                 {
@@ -130,16 +131,15 @@ internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource 
                 {
                     row.Errors.Add("bhxhCode", GuardianEnrollmentProblems.ChildInAnotherClass.Code, GuardianEnrollmentProblems.ChildInAnotherClass.Message);
                 }
-                else if (waiting.GetValueOrDefault(Guardian(row, accounts).Phone) >= Enrollment.MaxChildrenPerGuardian)
+                else if (waiting.GetValueOrDefault(guardian.Phone) >= Enrollment.MaxChildrenPerGuardian)
                 {
                     row.Errors.Add("guardianPhone", GuardianEnrollmentProblems.GuardianPhoneTooMany.Code, GuardianEnrollmentProblems.GuardianPhoneTooMany.Message);
                 }
                 else
                 {
                     var id = Guid.CreateVersion7();
-                    var phone = Guardian(row, accounts).Phone;
-                    waiting[phone] = waiting.GetValueOrDefault(phone) + 1;
-                    session.Events.StartStream<Enrollment>(id, new EnrollmentStarted(id, child, Guardian(row, accounts), row.Relationship!,
+                    waiting[guardian.Phone] = waiting.GetValueOrDefault(guardian.Phone) + 1;
+                    session.Events.StartStream<Enrollment>(id, new EnrollmentStarted(id, child, guardian, row.Relationship!,
                         Address(row, accounts, office), office.Code, EnrollmentOrigins.School, now, new SchoolClass(school, classCode)));
                     results.Add(new RosterRowResult(row.Line, SchoolRules.Accepted, id, null));
                     continue;
