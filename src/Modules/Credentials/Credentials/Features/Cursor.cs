@@ -26,6 +26,12 @@ internal static class Cursor
         }
     }
 
+    /// <summary>A keyset cursor over an append-only log: the id of the last row seen, or null for the first page.</summary>
+    public static long? ReadId(string? cursor) =>
+        string.IsNullOrEmpty(cursor) ? null
+        : long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id
+        : throw new ValidationProblemException([("cursor", CommonProblems.CursorInvalid)]);
+
     public static string Write(int offset) =>
         Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"o:{offset}"))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -36,13 +36,7 @@ public sealed class GetMyAccessLogHandler(IQuerySession session, NpgsqlDataSourc
 {
     public async ValueTask<AccessLogPage> Handle(GetMyAccessLog query, CancellationToken cancellationToken)
     {
-        long? before = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            before = long.TryParse(query.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
-                ? id
-                : throw new ValidationProblemException([("cursor", CommonProblems.CursorInvalid)]);
-        }
+        var before = Cursor.ReadId(query.Cursor);
         var account = Guid.TryParse(query.User.Subject(), out var accountId) ? await session.LoadAsync<Account>(accountId, cancellationToken) : null;
         if (account?.BhxhCode is not { } subject)
         {

@@ -20,13 +20,7 @@ public sealed class ReadAuditTrailHandler(AuditTrail audit) : IQueryHandler<Read
 {
     public async ValueTask<AuditTrailPage> Handle(ReadAuditTrail query, CancellationToken cancellationToken)
     {
-        long? before = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            before = long.TryParse(query.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
-                ? id
-                : throw new ValidationProblemException([("cursor", CommonProblems.CursorInvalid)]);
-        }
+        var before = Cursor.ReadId(query.Cursor);
         var limit = Math.Clamp(query.Limit ?? 50, 1, 100);
         var who = query.Who?.Trim() is { Length: > 0 and <= 64 } w ? w : null;
         var page = await audit.Read(who, before, limit + 1, cancellationToken);
