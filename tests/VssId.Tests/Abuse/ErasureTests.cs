@@ -68,7 +68,7 @@ public sealed class ErasureTests(VssIdFixture fixture) : IClassFixture<VssIdFixt
 
         // From now on: the photo is gone for the office, the form for the applicant, and the QR verifies nothing.
         await (await identity.Send(HttpMethod.Get, $"/api/v1/cases/{caseId}/documents/portrait", officerToken)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
-        Assert.NotEqual(HttpStatusCode.OK, (await registration.Send(HttpMethod.Get, $"/api/v1/registrations/{id}/declaration.pdf", token)).StatusCode);
+        await (await registration.Send(HttpMethod.Get, $"/api/v1/registrations/{id}/declaration.pdf", token)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
         var verification = await fixture.App.CreateClient().GetFromJsonAsync<JsonElement>(verifyUrl);
         Assert.False(verification.GetProperty("authentic").GetBoolean());
         Assert.DoesNotContain("Nguyễn Văn An", verification.GetRawText(), StringComparison.Ordinal);

@@ -50,6 +50,9 @@ public enum DeclarationFormStatus
 
     /// <summary>Rendered and stored.</summary>
     Ready,
+
+    /// <summary>Its person was erased (their key shredded): it can never be served again.</summary>
+    Erased,
 }
 
 /// <summary>A stored form: its status, and its bytes when ready.</summary>

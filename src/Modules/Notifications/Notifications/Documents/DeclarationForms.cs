@@ -74,14 +74,16 @@ internal sealed class DeclarationForms(
         {
             return new StoredDeclarationForm(DeclarationFormStatus.Unknown, null);
         }
-        if (reader.GetString(0) != "Ready")
+        switch (reader.GetString(0))
         {
-            return new StoredDeclarationForm(DeclarationFormStatus.Pending, null);
+            case "Erased":
+                return new StoredDeclarationForm(DeclarationFormStatus.Erased, null);
+            case not "Ready":
+                return new StoredDeclarationForm(DeclarationFormStatus.Pending, null);
         }
-        // A form whose person was erased is answered as one that does not exist.
         return await people.Open((byte[])reader[1], cancellationToken) is { } pdf
             ? new StoredDeclarationForm(DeclarationFormStatus.Ready, pdf)
-            : new StoredDeclarationForm(DeclarationFormStatus.Unknown, null);
+            : new StoredDeclarationForm(DeclarationFormStatus.Erased, null);
     }
 
     /// <summary>"079090001234" → "079******234": enough to recognise, not enough to use.</summary>
@@ -118,6 +120,13 @@ public sealed class RenderDeclarationFormJob(
         }
         if (await OpenForm(protectedForm, cancellationToken) is not { } formJson)
         {
+            // Never rendered now: marked so that a download answers "gone" instead of "come back later".
+            await using (var erased = new NpgsqlCommand("UPDATE notifications.documents SET status = 'Erased' WHERE id = $1", connection, transaction)
+                { Parameters = { new() { Value = documentId } } })
+            {
+                await erased.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
             logger.LogWarning("Mẫu 01 {DocumentId} not rendered: its person was erased", documentId);
             return;
         }

@@ -29,6 +29,10 @@ internal sealed class GetEnrollmentFormHandler(IQuerySession session, IDeclarati
             throw new ProblemException(GuardianEnrollmentProblems.NotSubmitted);
         }
         var form = await forms.Get(EnrollmentForms.DocumentId(query.Id, number), cancellationToken);
+        if (form.Status == DeclarationFormStatus.Erased)
+        {
+            throw new ProblemException(CommonProblems.NotFound);
+        }
         return new EnrollmentForm(form.Pdf, $"to-khai-mau-01-{number}.pdf");
     }
 }

@@ -27,6 +27,10 @@ public sealed class GetDeclarationPdfHandler(IQuerySession session, IDeclaration
             throw new ProblemException(RegistrationProblems.NotSubmitted);
         }
         var form = await forms.Get(DerivedForms.DeclarationForm(query.Id, application.ApplicationNumber), cancellationToken);
+        if (form.Status == DeclarationFormStatus.Erased)
+        {
+            throw new ProblemException(CommonProblems.NotFound);
+        }
         return new DeclarationPdf(form.Pdf, $"to-khai-mau-01-{application.ApplicationNumber}.pdf");
     }
 }
