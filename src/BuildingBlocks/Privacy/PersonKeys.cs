@@ -73,6 +73,10 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         return plaintext;
     }
 
+    /// <summary>Whether <paramref name="blob"/> can still be opened (its key is not shredded), without decrypting it.</summary>
+    public async Task<bool> CanOpen(byte[] blob, CancellationToken cancellationToken) =>
+        !IsSealed(blob) || await KeyById(new Guid(blob.AsSpan(Magic.Length, KeyIdSize)), cancellationToken) is not null;
+
     public static bool IsSealed(ReadOnlySpan<byte> blob) => blob.Length > Magic.Length + KeyIdSize + NonceSize + TagSize && blob.StartsWith(Magic);
 
     /// <summary>Deletes every key of <paramref name="subject"/>: what they sealed can never be opened again. Answers how many.</summary>
@@ -99,6 +103,10 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         {
             return known;
         }
+        if (await LiveKeyInDatabase(subject, cancellationToken) is { } stored)
+        {
+            return stored;
+        }
         var fresh = RandomNumberGenerator.GetBytes(32);
         await using (var insert = database.CreateCommand(
             $"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (subject) WHERE shredded_at IS NULL DO NOTHING"))
@@ -110,10 +118,19 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         CryptographicOperations.ZeroMemory(fresh);
+        // Ours, or the one a concurrent first use inserted.
+        return (await LiveKeyInDatabase(subject, cancellationToken))!.Value;
+    }
+
+    private async Task<(Guid Id, byte[] Key)?> LiveKeyInDatabase(string subject, CancellationToken cancellationToken)
+    {
         await using var select = database.CreateCommand($"SELECT id, wrapped_key FROM {TableName} WHERE subject = $1 AND shredded_at IS NULL");
         select.Parameters.Add(new NpgsqlParameter { Value = subject });
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
         var live = (reader.GetGuid(0), Convert.FromBase64String(_wrap.Unprotect(reader.GetString(1))));
         cache.Set(subject, live, CacheFor);
         cache.Set(live.Item1, live.Item2, CacheFor);

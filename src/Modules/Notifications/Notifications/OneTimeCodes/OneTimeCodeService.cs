@@ -106,7 +106,8 @@ internal sealed class OneTimeCodeService(
                     }
                 }
             }
-            if (sms && await RefuseSms(connection, Key("phone", address), trust, now, cancellationToken) is { } refused)
+            var phoneKey = sms ? Key("phone", address) : null;
+            if (phoneKey is not null && await RefuseSms(connection, phoneKey, trust, now, cancellationToken) is { } refused)
             {
                 return refused;
             }
@@ -119,7 +120,7 @@ internal sealed class OneTimeCodeService(
                 {
                     new() { Value = codeId }, new() { Value = purpose }, new() { Value = target }, new() { Value = Hash(purpose, target, code) },
                     new() { Value = now }, new() { Value = now.AddSeconds(o.LifetimeSeconds) },
-                    new() { Value = sms ? Key("phone", address) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea },
+                    new() { Value = (object?)phoneKey ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea },
                     new() { Value = trust == PhoneTrust.Verified },
                     new() { Value = CallerBlock() is { } block ? Key("block", block) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea },
                 },

@@ -47,7 +47,7 @@ public sealed class VerifyDocumentHandler(DocumentToken tokens, NpgsqlDataSource
                 """, connection) { Parameters = { new() { Value = id } } };
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             // The form of an erased person verifies as nothing: its name is not shown to whoever holds the QR.
-            if (await reader.ReadAsync(cancellationToken) && await people.Open((byte[])reader[6], cancellationToken) is not null)
+            if (await reader.ReadAsync(cancellationToken) && await people.CanOpen((byte[])reader[6], cancellationToken))
             {
                 return new DocumentVerification(true, AuthenticText.In(query.Language), reader.GetString(0), reader.GetString(1),
                     reader.GetFieldValue<DateOnly>(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));
