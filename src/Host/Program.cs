@@ -63,9 +63,10 @@ services.AddRateLimiter(o =>
 services.AddVssIdForwardedHeaders(builder.Configuration);
 services.AddSingleton<ServerKeys>();
 services.AddVssIdDataProtection();
-// Per-person data keys (photos, forms): erasure deletes a person's key (ADR 16).
+// Per-person data keys (photos, forms, the personal fields of events): erasure deletes a person's key (ADR 16).
 services.AddMemoryCache();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeys>();
+services.AddSingleton<VssId.BuildingBlocks.Privacy.PhoneDigests>();
 // Files a module's event discarded (replaced or closed drafts' photos) are deleted by one reaction for all modules.
 services.AddScoped<VssId.BuildingBlocks.IntegrationEvents.IIntegrationEventHandler<VssId.BuildingBlocks.Files.FilesDiscarded>,
     VssId.BuildingBlocks.Files.DeleteDiscardedFiles>();

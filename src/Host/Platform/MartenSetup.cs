@@ -3,6 +3,7 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
 using Npgsql;
+using System.Text.Json.Serialization.Metadata;
 
 namespace VssId.Host.Platform;
 
@@ -21,6 +22,14 @@ public static class MartenSetup
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
                 // One round trip per append instead of reading stream versions first (measured: bench/run.sh registration).
                 options.Events.AppendMode = EventAppendMode.Quick;
+                // Personal fields of events and documents are sealed with their person's key (ADR 16).
+                var sealing = new VssId.BuildingBlocks.Privacy.PersonalDataSealing(sp.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>);
+                if (options.Serializer() is not Marten.Services.SystemTextJsonSerializer json)
+                {
+                    throw new InvalidOperationException("Personal-data sealing expects Marten's System.Text.Json serializer.");
+                }
+                json.Configure(o => o.TypeInfoResolver = (o.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                    .WithAddedModifier(sealing.Modify));
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 // An integration event that cannot be delivered stops its relay until it can: skipping
                 // it would lose a message another module depends on.

@@ -38,6 +38,9 @@ public sealed class GuardianEnrollmentModule : IModule
         services.AddSingleton<ConsentCodes>();
         services.AddScoped<EnrollmentConsent>();
         services.AddSingleton<IOpenEnrollments, OpenEnrollments>();
+        // The index holds guardians' phones as HMACs, so its projection needs the server key (a service, not a constant).
+        services.ConfigureMarten((sp, options) =>
+            options.Projections.Add(new EnrollmentIndex(sp.GetRequiredService<VssId.BuildingBlocks.Privacy.PhoneDigests>()), ProjectionLifecycle.Inline));
         services.AddRecurringJob<ForgetCaptchasJob>("enrollment.forget-captchas", job => job.Run(CancellationToken.None), Cron.Hourly());
         services.AddRecurringJob<ExpireEnrollmentsJob>("enrollment.expire-school-enrollments", job => job.Run(CancellationToken.None), Cron.Hourly());
     }
@@ -58,9 +61,8 @@ public sealed class GuardianEnrollmentModule : IModule
             .Event<EnrollmentConsented>("enrollment_consented")
             .Event<EnrollmentExpired>("enrollment_expired")
             .Event<EnrollmentFormReceived>("form_received");
-        // The guardian's view is the aggregate rebuilt from its few events; lists and checks read the narrow index.
+        // The guardian's view is the aggregate rebuilt from its few events; lists and checks read the narrow index (added in AddServices).
         options.Projections.LiveStreamAggregation<Enrollment>();
-        options.Projections.Add(new EnrollmentIndex(), ProjectionLifecycle.Inline);
         options.Storage.ExtendedSchemaObjects.Add(EnrollmentIndex.Table());
         options.Storage.ExtendedSchemaObjects.Add(Captchas.Table());
         options.Storage.ExtendedSchemaObjects.Add(ConsentCodes.Table());

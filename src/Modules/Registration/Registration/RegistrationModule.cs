@@ -11,6 +11,7 @@ using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.IntegrationEvents;
 using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Modules;
+using VssId.BuildingBlocks.Privacy;
 using VssId.Modules.Registration.Contracts;
 using VssId.Modules.Registration.Domain;
 using VssId.Modules.Registration.Features.ExpireInactiveApplications;
@@ -35,6 +36,9 @@ public sealed class RegistrationModule : IModule
         services.AddModulePartsOf<RegistrationModule>();
         services.AddIntegrationEventRelay<RegistrationRelay>();
         services.AddSingleton<IOpenApplications, OpenApplications>();
+        // The index holds phones as HMACs, so its projection needs the server key (a service, not a constant).
+        services.ConfigureMarten((sp, options) =>
+            options.Projections.Add(new ApplicationIndex(sp.GetRequiredService<PhoneDigests>()), ProjectionLifecycle.Inline));
         services.AddRecurringJob<ExpireInactiveApplicationsJob>("registration.expire-drafts", job => job.Run(CancellationToken.None), Cron.Hourly());
 
         // Keyed by caller address for anonymous callers; numbers are configuration (RateLimiting:*).
@@ -69,9 +73,8 @@ public sealed class RegistrationModule : IModule
             .Event<ResumeFailed>("resume_failed")
             .Event<ResumeLocked>("resume_locked");
         // The applicant's view is the aggregate rebuilt from its events; searches go to a narrow inline
-        // index (ADR 0009).
+        // index (ADR 0009), added in AddServices.
         options.Projections.LiveStreamAggregation<Application>();
-        options.Projections.Add(new ApplicationIndex(), ProjectionLifecycle.Inline);
         options.Storage.ExtendedSchemaObjects.Add(ApplicationIndex.Table());
         options.Storage.ExtendedSchemaObjects.Add(AccountCodes.Table());
         options.Storage.ExtendedSchemaObjects.Add(new Sequence(new PostgresqlObjectName(Name, "application_number_seq", default(Weasel.Postgresql.SchemaUtils.IdentifierUsage))));

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Identifiers;
+using VssId.BuildingBlocks.Privacy;
 using VssId.Modules.Approval.Contracts;
 
 namespace VssId.Modules.Approval.Domain;
@@ -9,9 +10,12 @@ namespace VssId.Modules.Approval.Domain;
 /// What the reviewer sees of the declaration (from the submission contract; the other modules' tables are never
 /// read). A child has no identity document; its contact (<see cref="Phone"/>, <see cref="Email"/>) is the guardian's.
 /// </summary>
-public sealed record CaseDeclaration(string BhxhCode, string FullName, DateOnly DateOfBirth, string Gender, string? IdentityDocumentType,
-    string? IdentityNumber, string? Nationality, string AddressLine, string Phone, string? Email)
+public sealed record CaseDeclaration(string BhxhCode, [property: PersonalData] string FullName, [property: PersonalData] DateOnly DateOfBirth,
+    string Gender, string? IdentityDocumentType, [property: PersonalData] string? IdentityNumber, string? Nationality,
+    [property: PersonalData] string AddressLine, [property: PersonalData] string Phone, [property: PersonalData] string? Email) : IDataSubject
 {
+    string? IDataSubject.DataSubject => BhxhCode;
+
     /// <summary>The address's province, short ("Hà Nội"): kept with the account the approval opens.</summary>
     public string? ProvinceName { get; init; }
 
@@ -20,7 +24,12 @@ public sealed record CaseDeclaration(string BhxhCode, string FullName, DateOnly 
 }
 
 /// <summary>The guardian of a child's case, as the enrolment declared them (their CCCD equals their account's).</summary>
-public sealed record CaseGuardian(string FullName, string BhxhCode, string IdentityNumber, string Relationship);
+public sealed record CaseGuardian([property: PersonalData] string FullName, string BhxhCode, [property: PersonalData] string IdentityNumber,
+    string Relationship) : IDataSubject
+{
+    // The guardian's own key: erasing the guardian reaches the copy kept in their child's case.
+    string? IDataSubject.DataSubject => BhxhCode;
+}
 
 /// <summary>A photo of the case: its kind and where the file store keeps it.</summary>
 public sealed record CaseDocument(string Kind, string StorageKey, string ContentType);

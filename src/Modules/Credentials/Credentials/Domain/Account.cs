@@ -1,4 +1,5 @@
 using VssId.BuildingBlocks.Identifiers;
+using VssId.BuildingBlocks.Privacy;
 using VssId.BuildingBlocks.Security;
 using VssId.Modules.Credentials.Security;
 
@@ -8,18 +9,21 @@ namespace VssId.Modules.Credentials.Domain;
 /// A citizen's account was opened for an approved application: the user name is the mã số BHXH and the
 /// password is a one-time password (hash only) that must be changed at first login.
 /// </summary>
-public sealed record AccountOpened(Guid AccountId, string BhxhCode, string Phone, Guid ApplicationId, DateTimeOffset At)
+public sealed record AccountOpened(Guid AccountId, string BhxhCode, [property: PersonalData] string Phone, Guid ApplicationId, DateTimeOffset At)
+    : IDataSubject
 {
-    public string? FullName { get; init; }
-    public string? Email { get; init; }
-    public string? IdentityNumber { get; init; }
+    [PersonalData] public string? FullName { get; init; }
+    [PersonalData] public string? Email { get; init; }
+    [PersonalData] public string? IdentityNumber { get; init; }
     public string? OfficeCode { get; init; }
 
     /// <summary>The contact address in words and its province, as the approved declaration gave them.</summary>
-    public string? AddressLine { get; init; }
+    [PersonalData] public string? AddressLine { get; init; }
     public string? ProvinceName { get; init; }
     public string? OneTimePasswordHash { get; init; }
     public DateTimeOffset? OneTimePasswordExpiresAt { get; init; }
+
+    string? IDataSubject.DataSubject => BhxhCode;
 }
 
 /// <summary>An administrator created a staff user; <see cref="MustChangePassword"/> is false only for the development admin.</summary>
@@ -67,7 +71,7 @@ public enum AccountStatus
 /// rebuilt from its events (immutable). Decisions about logging in live here; the token service only
 /// turns an accepted login into tokens.
 /// </summary>
-public sealed record Account
+public sealed record Account : IDataSubject
 {
     public const int MaxFailedLogins = 5;
     public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(15);
@@ -75,11 +79,11 @@ public sealed record Account
     public Guid Id { get; init; }
     public required string UserName { get; init; }
     public string? BhxhCode { get; init; }
-    public string? FullName { get; init; }
-    public string? Phone { get; init; }
-    public string? Email { get; init; }
-    public string? IdentityNumber { get; init; }
-    public string? AddressLine { get; init; }
+    [PersonalData] public string? FullName { get; init; }
+    [PersonalData] public string? Phone { get; init; }
+    [PersonalData] public string? Email { get; init; }
+    [PersonalData] public string? IdentityNumber { get; init; }
+    [PersonalData] public string? AddressLine { get; init; }
     public string? ProvinceName { get; init; }
     public required string Role { get; init; }
     public string? OfficeCode { get; init; }
@@ -103,6 +107,9 @@ public sealed record Account
 
     /// <summary>The last TOTP time step accepted: a code is never accepted twice (RFC 6238 §5.2).</summary>
     public long SmartOtpLastStep { get; init; }
+
+    // A citizen's data is sealed with their key; a staff user (no mã số BHXH) is nobody's data subject here.
+    string? IDataSubject.DataSubject => BhxhCode;
 
     public static Account Create(AccountOpened e) => new()
     {

@@ -1,16 +1,27 @@
+using VssId.BuildingBlocks.Privacy;
+
 namespace VssId.Modules.GuardianEnrollment.Domain;
 
 /// <summary>The child as declared (normalised: NFC, trimmed). A child enrolled here has no CCCD.</summary>
-public sealed record Child(string BhxhCode, string FullName, DateOnly DateOfBirth, string Gender);
+public sealed record Child(string BhxhCode, [property: PersonalData] string FullName, [property: PersonalData] DateOnly DateOfBirth, string Gender)
+    : IDataSubject
+{
+    string? IDataSubject.DataSubject => BhxhCode;
+}
 
 /// <summary>
 /// The guardian as their account knows them when the enrolment starts: the mobile that receives the child's
 /// one-time password, the CCCD the declaration must repeat.
 /// </summary>
-public sealed record Guardian(Guid AccountId, string BhxhCode, string FullName, string IdentityNumber, string Phone, string? Email);
+public sealed record Guardian(Guid AccountId, string BhxhCode, [property: PersonalData] string FullName, [property: PersonalData] string IdentityNumber,
+    [property: PersonalData] string Phone, [property: PersonalData] string? Email) : IDataSubject
+{
+    // The guardian's own key: erasing the guardian reaches the copies kept in their children's enrolments.
+    string? IDataSubject.DataSubject => BhxhCode;
+}
 
 /// <summary>The contact address printed on Mẫu 01: in words, with its province's short name; <see cref="FromGuardian"/> when it was not declared.</summary>
-public sealed record ContactAddress(string Line, string ProvinceName, bool FromGuardian);
+public sealed record ContactAddress([property: PersonalData] string Line, string ProvinceName, bool FromGuardian);
 
 public sealed record EnrollmentDocument(string Kind, string StorageKey, string ContentType, int Width, int Height, long Size);
 
@@ -30,7 +41,11 @@ public sealed record SchoolClass(string SchoolCode, string ClassCode);
 /// mã số BHXH and the mobile the school gave (name and CCCD empty: written by hand on the signed Mẫu 01).
 /// </summary>
 public sealed record EnrollmentStarted(Guid EnrollmentId, Child Child, Guardian Guardian, string Relationship, ContactAddress Address, string OfficeCode,
-    string Origin, DateTimeOffset At, SchoolClass? School = null);
+    string Origin, DateTimeOffset At, SchoolClass? School = null) : IDataSubject
+{
+    // The address is sealed with the key of whose address it is.
+    string? IDataSubject.DataSubject => Address.FromGuardian ? Guardian.BhxhCode : Child.BhxhCode;
+}
 
 /// <summary>How a guardian consented to a school's enrolment: in their account, or with the code of the consent SMS.</summary>
 public static class ConsentChannels
@@ -52,7 +67,10 @@ public sealed record EnrollmentDocumentAttached(EnrollmentDocument Document, Dat
 
 /// <summary>"Ghi nhận": carries what was submitted, so the published contract and the form are built from the event alone.</summary>
 public sealed record EnrollmentSubmitted(string ApplicationNumber, DateTimeOffset At, Child Child, Guardian Guardian, string Relationship,
-    ContactAddress Address, string OfficeCode, IReadOnlyList<EnrollmentDocument> Documents);
+    ContactAddress Address, string OfficeCode, IReadOnlyList<EnrollmentDocument> Documents) : IDataSubject
+{
+    string? IDataSubject.DataSubject => Address.FromGuardian ? Guardian.BhxhCode : Child.BhxhCode;
+}
 
 /// <summary>An officer took up the submission <see cref="ApplicationNumber"/>.</summary>
 public sealed record EnrollmentReviewStarted(string ApplicationNumber, DateTimeOffset At);

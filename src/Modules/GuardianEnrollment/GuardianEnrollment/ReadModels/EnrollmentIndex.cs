@@ -2,6 +2,8 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
 using Npgsql;
+using VssId.BuildingBlocks.Formats;
+using VssId.BuildingBlocks.Privacy;
 using VssId.Modules.GuardianEnrollment.Domain;
 using Weasel.Postgresql.Tables;
 
@@ -45,7 +47,9 @@ public sealed partial class EnrollmentIndex : EventProjection
         table.AddColumn("submitted_at", "timestamp with time zone");
         // The guardian as the enrolment names them (a school's row may name one without an account: account id empty).
         table.AddColumn("guardian_bhxh_code", "text");
+        // The guardian's mobile as an HMAC (PhoneDigests) to count and find by, and masked ("091****678") to show a school.
         table.AddColumn("guardian_phone", "text");
+        table.AddColumn("guardian_phone_masked", "text");
         table.AddColumn("relationship", "text");
         table.AddColumn("child_date_of_birth", "date");
         // A school's enrolment: its school and class, how consent was given, when the signed Mẫu 01 came back.
@@ -65,16 +69,22 @@ public sealed partial class EnrollmentIndex : EventProjection
     }
 
     // A rebuild empties the table first and applies every event again in order.
-    public EnrollmentIndex() => Options.DeleteDataInTableOnTeardown(TableName);
+    private readonly PhoneDigests _phones;
+
+    public EnrollmentIndex(PhoneDigests phones)
+    {
+        _phones = phones;
+        Options.DeleteDataInTableOnTeardown(TableName);
+    }
 
     public void Project(IEvent<EnrollmentStarted> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"""
             INSERT INTO {TableName} (id, guardian_account, child_bhxh_code, child_full_name, status, open_submission, office_code, started_at,
-                guardian_bhxh_code, guardian_phone, relationship, child_date_of_birth, school_code, class_code)
-            VALUES (?, ?, ?, ?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?)
+                guardian_bhxh_code, guardian_phone, guardian_phone_masked, relationship, child_date_of_birth, school_code, class_code)
+            VALUES (?, ?, ?, ?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, e.StreamId, e.Data.Guardian.AccountId, e.Data.Child.BhxhCode, e.Data.Child.FullName,
             e.Data.Origin == EnrollmentOrigins.School ? EnrollmentStatus.AwaitingGuardianConsent : EnrollmentStatus.Draft, e.Data.OfficeCode, e.Data.At,
-            e.Data.Guardian.BhxhCode, e.Data.Guardian.Phone, e.Data.Relationship, e.Data.Child.DateOfBirth,
+            e.Data.Guardian.BhxhCode, _phones.Of(e.Data.Guardian.Phone), Masking.Middle(e.Data.Guardian.Phone), e.Data.Relationship, e.Data.Child.DateOfBirth,
             (object?)e.Data.School?.SchoolCode ?? DBNull.Value, (object?)e.Data.School?.ClassCode ?? DBNull.Value);
 
     public void Project(IEvent<EnrollmentConsented> e, IDocumentOperations ops) =>
@@ -133,7 +143,7 @@ public sealed partial class EnrollmentIndex : EventProjection
         }
         return rows;
     }
-    /// <summary>How many school enrolments wait for consent at each of <paramref name="phones"/> (each sent its SMS there).</summary>
+    /// <summary>How many school enrolments wait for consent at each of <paramref name="phones"/> (digests; each sent its SMS there).</summary>
     public static async Task<Dictionary<string, int>> WaitingPerPhone(NpgsqlDataSource database, IReadOnlyCollection<string> phones,
         CancellationToken cancellationToken)
     {
@@ -152,7 +162,7 @@ public sealed partial class EnrollmentIndex : EventProjection
         return counts;
     }
 
-    /// <summary>A school's enrolments waiting at <paramref name="phone"/> (or lapsed there: their code answers "expired").</summary>
+    /// <summary>A school's enrolments waiting at the phone whose digest is <paramref name="phone"/> (or lapsed there: their code answers "expired").</summary>
     public static async Task<IReadOnlyList<(Guid Id, string Status)>> WaitingAtPhone(NpgsqlDataSource database, string phone, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"""
@@ -191,7 +201,7 @@ public sealed partial class EnrollmentIndex : EventProjection
         return rows;
     }
 
-    /// <summary>A row of a school's class list (the guardian's mobile is masked by the caller).</summary>
+    /// <summary>A row of a school's class list (the guardian's mobile masked, the codes masked by the caller).</summary>
     public sealed record SchoolRow(Guid Id, string ClassCode, string ChildBhxhCode, string ChildFullName, DateOnly? ChildDateOfBirth, string Relationship,
         string GuardianBhxhCode, string GuardianPhone, string Status, string? ApplicationNumber, DateTimeOffset StartedAt, DateTimeOffset? FormReceivedAt);
 
@@ -201,7 +211,7 @@ public sealed partial class EnrollmentIndex : EventProjection
     {
         await using var command = database.CreateCommand($"""
             SELECT id, class_code, child_bhxh_code, child_full_name, child_date_of_birth, coalesce(relationship, ''), coalesce(guardian_bhxh_code, ''),
-                coalesce(guardian_phone, ''), status, application_number, started_at, form_received_at
+                coalesce(guardian_phone_masked, ''), status, application_number, started_at, form_received_at
             FROM {TableName}
             WHERE school_code = $1 AND ($2::text IS NULL OR class_code = $2) AND ($3::text IS NULL OR status = $3)
                 AND ($4::uuid IS NULL OR (class_code, child_full_name, id) > (SELECT class_code, child_full_name, id FROM {TableName} WHERE id = $4))

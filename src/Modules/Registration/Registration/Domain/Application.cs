@@ -195,7 +195,7 @@ public sealed record Application
     {
         var failed = new ResumeFailed(now);
         return ResumeFailures.Count(at => at > now - ResumeFailureWindow) + 1 >= MaxResumeFailuresPerDay
-            ? [failed, new ResumeLocked(Phone, now, now + ResumeFailureWindow)]
+            ? [failed, new ResumeLocked(Phone, now, now + ResumeFailureWindow, BhxhCode)]
             : [failed];
     }
 
@@ -212,7 +212,7 @@ public sealed record Application
     public PhoneVerified VerifyPhone(DateTimeOffset now)
     {
         EnsureEditable();
-        return new PhoneVerified(Declaration.Phone, now);
+        return new PhoneVerified(Declaration.Phone, now, Declaration.BhxhCode);
     }
 
     public DocumentAttached Attach(StoredDocument document, DateTimeOffset now)

@@ -1,20 +1,26 @@
+using VssId.BuildingBlocks.Privacy;
+
 namespace VssId.Modules.Registration.Domain;
 
-public sealed record IdentityDocument(string Type, string Number, string? Nationality);
+public sealed record IdentityDocument(string Type, [property: PersonalData] string Number, string? Nationality);
 
 /// <summary>An address as declared, with its 2025 ward when it was coded against the legacy catalog and maps unambiguously.</summary>
-public sealed record Address(string Catalog, string ProvinceCode, string? DistrictCode, string WardCode, string Street, string? Mapped2025WardCode);
+public sealed record Address(string Catalog, string ProvinceCode, string? DistrictCode, string WardCode, [property: PersonalData] string Street,
+    string? Mapped2025WardCode);
 
-/// <summary>What the applicant declares (normalised: NFC, trimmed, phone as 0 + 9 digits).</summary>
+/// <summary>What the applicant declares (normalised: NFC, trimmed, phone as 0 + 9 digits); stored sealed with the applicant's key.</summary>
 public sealed record Declaration(
     string BhxhCode,
-    string FullName,
-    DateOnly DateOfBirth,
+    [property: PersonalData] string FullName,
+    [property: PersonalData] DateOnly DateOfBirth,
     string Gender,
     IdentityDocument IdentityDocument,
     Address Address,
-    string Phone,
-    string? Email);
+    [property: PersonalData] string Phone,
+    [property: PersonalData] string? Email) : IDataSubject
+{
+    string? IDataSubject.DataSubject => BhxhCode;
+}
 
 public sealed record StoredDocument(string Kind, string StorageKey, string ContentType, int Width, int Height, long Size);
 
@@ -25,14 +31,21 @@ public sealed record ApplicationStarted(Guid ApplicationId, Declaration Declarat
 
 public sealed record DeclarationReplaced(Declaration Declaration, DateTimeOffset At);
 
-public sealed record PhoneVerified(string Phone, DateTimeOffset At);
+/// <summary>The phone confirmed by OTP; <see cref="BhxhCode"/> names whose key seals it (null in events stored before sealing).</summary>
+public sealed record PhoneVerified([property: PersonalData] string Phone, DateTimeOffset At, string? BhxhCode = null) : IDataSubject
+{
+    string? IDataSubject.DataSubject => BhxhCode;
+}
 
 /// <summary>A photo stored; <see cref="Discarded"/> is the file it replaced when no submission refers to it (deleted by a reaction).</summary>
 public sealed record DocumentAttached(StoredDocument Document, DateTimeOffset At, string? Discarded = null);
 
 /// <summary>Carries what was submitted, so the published contract and the form are built from the event alone.</summary>
 public sealed record ApplicationSubmitted(string OfficeCode, string ApplicationNumber, bool SendDeclarationByEmail, DateTimeOffset At,
-    Declaration Declaration, IReadOnlyList<StoredDocument> Documents, string AddressLine, string ProvinceName);
+    Declaration Declaration, IReadOnlyList<StoredDocument> Documents, [property: PersonalData] string AddressLine, string ProvinceName) : IDataSubject
+{
+    string? IDataSubject.DataSubject => Declaration.BhxhCode;
+}
 
 /// <summary>A draft withdrawn; <see cref="Discarded"/> are its photos, deleted by a reaction.</summary>
 public sealed record ApplicationWithdrawn(DateTimeOffset At, IReadOnlyList<string>? Discarded = null);
@@ -59,4 +72,7 @@ public sealed record AccessTokenReissued(string AccessTokenHash, DateTimeOffset 
 public sealed record ResumeFailed(DateTimeOffset At);
 
 /// <summary>Too many wrong resume codes in a day: resume is shut for this application until <see cref="Until"/>; the owner is told by SMS.</summary>
-public sealed record ResumeLocked(string Phone, DateTimeOffset At, DateTimeOffset Until);
+public sealed record ResumeLocked([property: PersonalData] string Phone, DateTimeOffset At, DateTimeOffset Until, string? BhxhCode = null) : IDataSubject
+{
+    string? IDataSubject.DataSubject => BhxhCode;
+}

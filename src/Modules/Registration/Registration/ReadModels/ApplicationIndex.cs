@@ -3,6 +3,7 @@ using Marten;
 using Marten.Events.Projections;
 using Npgsql;
 using Weasel.Postgresql.Tables;
+using VssId.BuildingBlocks.Privacy;
 using VssId.Modules.Registration.Domain;
 
 namespace VssId.Modules.Registration.ReadModels;
@@ -13,7 +14,8 @@ namespace VssId.Modules.Registration.ReadModels;
 /// view is the aggregate rebuilt from its few events; duplicating the whole declaration in a JSON
 /// snapshot on every write cost a fifth of a start's CPU (ADR 0009, bench/run.sh registration).
 /// The partial unique index is the rule "one submitted application per mã số BHXH": the submission
-/// that commits second fails on it, whatever the timing.
+/// that commits second fails on it, whatever the timing. Phones are held as HMACs (<see cref="PhoneDigests"/>):
+/// every lookup digests the phone it looks for.
 /// </summary>
 public sealed partial class ApplicationIndex : EventProjection
 {
@@ -31,6 +33,7 @@ public sealed partial class ApplicationIndex : EventProjection
         var table = new Table(TableName);
         table.AddColumn<Guid>("id").AsPrimaryKey();
         table.AddColumn("bhxh_code", "text").NotNull();
+        // HMAC of the current phone (PhoneDigests), never the number.
         table.AddColumn("phone", "text").NotNull();
         // The phone last confirmed by OTP: the current phone is verified when they are equal (as in the aggregate).
         table.AddColumn("verified_phone", "text");
@@ -55,19 +58,25 @@ public sealed partial class ApplicationIndex : EventProjection
     }
 
     // A rebuild empties the table first and applies every event again in order.
-    public ApplicationIndex() => Options.DeleteDataInTableOnTeardown(TableName);
+    private readonly PhoneDigests _phones;
+
+    public ApplicationIndex(PhoneDigests phones)
+    {
+        _phones = phones;
+        Options.DeleteDataInTableOnTeardown(TableName);
+    }
 
     public void Project(IEvent<ApplicationStarted> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"""
             INSERT INTO {TableName} (id, bhxh_code, phone, status, open_submission, editable, last_activity_at, started_at)
             VALUES (?, ?, ?, '{ApplicationStatus.Draft}', false, true, ?, ?)
-            """, e.StreamId, e.Data.Declaration.BhxhCode, e.Data.Declaration.Phone, e.Data.At, e.Data.At);
+            """, e.StreamId, e.Data.Declaration.BhxhCode, _phones.Of(e.Data.Declaration.Phone), e.Data.At, e.Data.At);
 
     public void Project(IEvent<DeclarationReplaced> e, IDocumentOperations ops) =>
-        ops.QueueSqlCommand($"UPDATE {TableName} SET phone = ?, last_activity_at = ? WHERE id = ?", e.Data.Declaration.Phone, e.Data.At, e.StreamId);
+        ops.QueueSqlCommand($"UPDATE {TableName} SET phone = ?, last_activity_at = ? WHERE id = ?", _phones.Of(e.Data.Declaration.Phone), e.Data.At, e.StreamId);
 
     public void Project(IEvent<PhoneVerified> e, IDocumentOperations ops) =>
-        ops.QueueSqlCommand($"UPDATE {TableName} SET verified_phone = ?, last_activity_at = ? WHERE id = ?", e.Data.Phone, e.Data.At, e.StreamId);
+        ops.QueueSqlCommand($"UPDATE {TableName} SET verified_phone = ?, last_activity_at = ? WHERE id = ?", _phones.Of(e.Data.Phone), e.Data.At, e.StreamId);
 
     public void Project(IEvent<DocumentAttached> e, IDocumentOperations ops) => Touch(ops, e.StreamId, e.Data.At);
 
@@ -124,7 +133,7 @@ public sealed partial class ApplicationIndex : EventProjection
         return codes;
     }
 
-    /// <summary>How many open drafts have verified <paramref name="phone"/>, leaving out <paramref name="except"/>.</summary>
+    /// <summary>How many open drafts have verified the phone whose digest is <paramref name="phone"/>, leaving out <paramref name="except"/>.</summary>
     public static async Task<long> VerifiedDraftsOf(NpgsqlDataSource database, string phone, Guid except, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"SELECT count(*) FROM {TableName} WHERE phone = $1 AND {VerifiedDraft} AND id <> $2");
@@ -136,7 +145,7 @@ public sealed partial class ApplicationIndex : EventProjection
     public sealed record Entry(Guid Id, string Status, bool PhoneVerified, string? OfficeCode, string? ApplicationNumber,
         DateTimeOffset? SubmittedAt, DateTimeOffset LastActivityAt);
 
-    /// <summary>The applications of one mã số BHXH declared with one phone, most recently active first.</summary>
+    /// <summary>The applications of one mã số BHXH declared with one phone (<paramref name="phone"/>: its digest), most recently active first.</summary>
     public static async Task<IReadOnlyList<Entry>> ForCodeAndPhone(NpgsqlDataSource database, string bhxhCode, string phone, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"""

@@ -28,7 +28,7 @@ public sealed record ConfirmConsent(ConfirmConsentRequest Request) : ICommand;
 /// so nobody else's is touched and the answer never says whether a mobile has any. Wrong codes count per mobile.
 /// </summary>
 internal sealed class ConfirmConsentHandler(IDocumentSession session, NpgsqlDataSource database, ConsentCodes codes, EnrollmentConsent consent,
-    TimeProvider time)
+    VssId.BuildingBlocks.Privacy.PhoneDigests phones, TimeProvider time)
     : ICommandHandler<ConfirmConsent>
 {
     public async ValueTask<Unit> Handle(ConfirmConsent command, CancellationToken cancellationToken)
@@ -43,7 +43,7 @@ internal sealed class ConfirmConsentHandler(IDocumentSession session, NpgsqlData
         {
             throw new ProblemException(GuardianEnrollmentProblems.ConsentTooManyAttempts);
         }
-        var waiting = (await EnrollmentIndex.WaitingAtPhone(database, phone, cancellationToken)).Where(w => codes.Matches(w.Id, code)).Select(w => (Guid?)w.Id)
+        var waiting = (await EnrollmentIndex.WaitingAtPhone(database, phones.Of(phone), cancellationToken)).Where(w => codes.Matches(w.Id, code)).Select(w => (Guid?)w.Id)
             .FirstOrDefault();
         if (waiting is not { } id)
         {

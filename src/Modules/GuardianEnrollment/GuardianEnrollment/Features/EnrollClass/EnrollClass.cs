@@ -52,7 +52,7 @@ public sealed record EnrollClass(string SchoolCode, string? ClassCode, IReadOnly
 /// enrolment (and two copies sent at once collide on a unique index; the later one is judged again).
 /// </summary>
 internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource database, ICitizenDirectory citizens, IOpenApplications applications,
-    IOfficeCatalog offices, TimeProvider time) : ICommandHandler<EnrollClass, RosterResult>
+    IOfficeCatalog offices, VssId.BuildingBlocks.Privacy.PhoneDigests phones, TimeProvider time) : ICommandHandler<EnrollClass, RosterResult>
 {
     public async ValueTask<RosterResult> Handle(EnrollClass command, CancellationToken cancellationToken)
     {
@@ -99,7 +99,7 @@ internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource 
         var adults = await applications.WithOpenSubmission(childCodes, cancellationToken);
         // Every new row sends a consent SMS to its guardian's mobile: no mobile gets more than a guardian may have
         // children waiting, whatever the rosters say (issue 13 item 1: a school cannot bomb a phone).
-        var waiting = await EnrollmentIndex.WaitingPerPhone(database, valid.Select(r => Guardian(r, accounts).Phone).ToArray(), cancellationToken);
+        var waiting = await EnrollmentIndex.WaitingPerPhone(database, valid.Select(r => phones.Of(Guardian(r, accounts).Phone)).ToArray(), cancellationToken);
 
         await using var session = store.LightweightSession();
         var results = new List<RosterRowResult>(rows.Count);
@@ -131,14 +131,14 @@ internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource 
                 {
                     row.Errors.Add("bhxhCode", GuardianEnrollmentProblems.ChildInAnotherClass.Code, GuardianEnrollmentProblems.ChildInAnotherClass.Message);
                 }
-                else if (waiting.GetValueOrDefault(guardian.Phone) >= Enrollment.MaxChildrenPerGuardian)
+                else if (waiting.GetValueOrDefault(phones.Of(guardian.Phone)) >= Enrollment.MaxChildrenPerGuardian)
                 {
                     row.Errors.Add("guardianPhone", GuardianEnrollmentProblems.GuardianPhoneTooMany.Code, GuardianEnrollmentProblems.GuardianPhoneTooMany.Message);
                 }
                 else
                 {
                     var id = Guid.CreateVersion7();
-                    waiting[guardian.Phone] = waiting.GetValueOrDefault(guardian.Phone) + 1;
+                    waiting[phones.Of(guardian.Phone)] = waiting.GetValueOrDefault(phones.Of(guardian.Phone)) + 1;
                     session.Events.StartStream<Enrollment>(id, new EnrollmentStarted(id, child, guardian, row.Relationship!,
                         Address(row, accounts, office), office.Code, EnrollmentOrigins.School, now, new SchoolClass(school, classCode)));
                     results.Add(new RosterRowResult(row.Line, SchoolRules.Accepted, id, null));

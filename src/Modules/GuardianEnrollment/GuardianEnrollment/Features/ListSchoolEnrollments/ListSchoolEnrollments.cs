@@ -75,7 +75,7 @@ internal sealed class ListSchoolEnrollmentsHandler(NpgsqlDataSource database, Ti
             SchoolRules.Reads(query.User, school, "school-list", classCode, rows.Take(limit).SelectMany(r => new[] { r.ChildBhxhCode, r.GuardianBhxhCode })),
             cancellationToken);
         var items = rows.Take(limit).Select(r => new SchoolEnrollmentItem(r.Id, r.ClassCode, Masking.Middle(r.ChildBhxhCode), r.ChildFullName, r.ChildDateOfBirth,
-            r.Relationship, Masking.Middle(r.GuardianBhxhCode), Masking.Middle(r.GuardianPhone), r.Status, r.ApplicationNumber, r.StartedAt, r.FormReceivedAt)).ToList();
+            r.Relationship, Masking.Middle(r.GuardianBhxhCode), r.GuardianPhone, r.Status, r.ApplicationNumber, r.StartedAt, r.FormReceivedAt)).ToList();
         return new SchoolEnrollmentPage(items, rows.Count > limit ? items[^1].Id.ToString("N") : null);
     }
 

@@ -24,7 +24,7 @@ public sealed record LookUpStatus(string? BhxhCode, string? Phone) : IQuery<Appl
 /// "Tra cứu hồ sơ": the open (else the last) application of a mã số BHXH, only when the phone matches
 /// too — both are needed, so the code printed on a BHYT card alone reveals nothing. Rate limited.
 /// </summary>
-public sealed class LookUpStatusHandler(Npgsql.NpgsqlDataSource database) : IQueryHandler<LookUpStatus, ApplicationStatusResponse>
+public sealed class LookUpStatusHandler(Npgsql.NpgsqlDataSource database, VssId.BuildingBlocks.Privacy.PhoneDigests phones) : IQueryHandler<LookUpStatus, ApplicationStatusResponse>
 {
     public async ValueTask<ApplicationStatusResponse> Handle(LookUpStatus query, CancellationToken cancellationToken)
     {
@@ -32,7 +32,7 @@ public sealed class LookUpStatusHandler(Npgsql.NpgsqlDataSource database) : IQue
         var code = errors.Require("bhxhCode", DeclarationInput.NormaliseBhxhCode(query.BhxhCode), RegistrationProblems.BhxhCodeInvalid);
         var phone = errors.Require("phone", DeclarationInput.NormalisePhone(query.Phone), RegistrationProblems.PhoneInvalid);
         errors.ThrowIfAny();
-        var candidates = await ApplicationIndex.ForCodeAndPhone(database, code!, phone!, cancellationToken);
+        var candidates = await ApplicationIndex.ForCodeAndPhone(database, code!, phones.Of(phone!), cancellationToken);
         var chosen = candidates
             .Where(a => a.Status != ApplicationStatus.Withdrawn)
             .OrderByDescending(a => a.Status is ApplicationStatus.Submitted or ApplicationStatus.UnderReview or ApplicationStatus.NeedsInformation)

@@ -37,7 +37,8 @@ public sealed record ConfirmResume(ResumeConfirmRequest Request) : ICommand<Resu
 /// codes in a day shut resume for a day and tell the owner by SMS (ADR 15); a shut application
 /// also answers as an unknown one.
 /// </summary>
-public sealed class ResumeHandlers(IDocumentSession session, Npgsql.NpgsqlDataSource database, IOneTimeCodes codes, TimeProvider time)
+public sealed class ResumeHandlers(IDocumentSession session, Npgsql.NpgsqlDataSource database, VssId.BuildingBlocks.Privacy.PhoneDigests phones,
+    IOneTimeCodes codes, TimeProvider time)
     : ICommandHandler<RequestResume>, ICommandHandler<ConfirmResume, ResumeResponse>
 {
     private const string Purpose = "registration.resume";
@@ -90,7 +91,7 @@ public sealed class ResumeHandlers(IDocumentSession session, Npgsql.NpgsqlDataSo
         {
             return null;
         }
-        var candidates = await ApplicationIndex.ForCodeAndPhone(database, code, normalisedPhone, cancellationToken);
+        var candidates = await ApplicationIndex.ForCodeAndPhone(database, code, phones.Of(normalisedPhone), cancellationToken);
         var chosen = candidates.FirstOrDefault(a => a.PhoneVerified && a.Status is ApplicationStatus.Draft or ApplicationStatus.Submitted
             or ApplicationStatus.UnderReview or ApplicationStatus.NeedsInformation);
         return chosen is null ? null : (chosen.Id, normalisedPhone);

@@ -25,7 +25,7 @@ public sealed record StartApplication(DeclarationRequest Request) : ICommand<Sta
 /// that verified it; unverified drafts count toward nobody's limit (else three drafts naming a stranger's
 /// phone would lock its owner out) and expire after 24 hours.
 /// </summary>
-public sealed class StartApplicationHandler(IDocumentSession session, IAddressCatalog catalog, TimeProvider time)
+public sealed class StartApplicationHandler(IDocumentSession session, IAddressCatalog catalog, VssId.BuildingBlocks.Privacy.PhoneDigests phones, TimeProvider time)
     : ICommandHandler<StartApplication, StartApplicationResponse>
 {
     public async ValueTask<StartApplicationResponse> Handle(StartApplication command, CancellationToken cancellationToken)
@@ -44,7 +44,7 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
                 WHEN EXISTS (SELECT 1 FROM {ApplicationIndex.TableName} WHERE bhxh_code = ? AND open_submission) THEN registration.refuse('{RegistrationModule.StartChecks.ApplicationOpen}')
                 WHEN (SELECT count(*) FROM {ApplicationIndex.TableName} WHERE phone = ? AND {ApplicationIndex.VerifiedDraft}) >= {Application.MaxVerifiedDraftsPerPhone} THEN registration.refuse('{RegistrationModule.StartChecks.TooManyDrafts}')
                 ELSE false END
-            """, declaration.BhxhCode, declaration.BhxhCode, declaration.Phone);
+            """, declaration.BhxhCode, declaration.BhxhCode, phones.Of(declaration.Phone));
         session.Events.StartStream<Application>(id, new ApplicationStarted(id, declaration, hash, now, consent));
         try
         {

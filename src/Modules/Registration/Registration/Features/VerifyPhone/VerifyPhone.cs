@@ -49,7 +49,8 @@ public sealed class SendPhoneCodeHandler(IQuerySession session, IOneTimeCodes co
 /// Confirms the OTP. A phone holds at most 3 open drafts that verified it: the 4th draft to verify the same
 /// phone is refused, as a 4th start would be (unverified drafts count toward nobody's limit).
 /// </summary>
-public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCodes codes, Npgsql.NpgsqlDataSource database, TimeProvider time)
+public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCodes codes, Npgsql.NpgsqlDataSource database,
+    VssId.BuildingBlocks.Privacy.PhoneDigests phones, TimeProvider time)
     : ICommandHandler<ConfirmPhoneCode>
 {
     public async ValueTask<Mediator.Unit> Handle(ConfirmPhoneCode command, CancellationToken cancellationToken)
@@ -68,7 +69,7 @@ public sealed class ConfirmPhoneCodeHandler(IDocumentSession session, IOneTimeCo
             throw new ProblemException(RegistrationProblems.NotEditable);
         }
         if (application.Status == ApplicationStatus.Draft
-            && await ApplicationIndex.VerifiedDraftsOf(database, application.Declaration.Phone, application.Id, cancellationToken) >= Application.MaxVerifiedDraftsPerPhone)
+            && await ApplicationIndex.VerifiedDraftsOf(database, phones.Of(application.Declaration.Phone), application.Id, cancellationToken) >= Application.MaxVerifiedDraftsPerPhone)
         {
             throw new ProblemException(RegistrationProblems.TooManyDrafts);
         }

@@ -1,0 +1,18 @@
+namespace VssId.BuildingBlocks.Privacy;
+
+/// <summary>
+/// A property holding a person's identifying data (name, birth date, identity number, phone, email, address): stored
+/// sealed with the key of the <see cref="IDataSubject"/> it belongs to, so erasing that person's key erases it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class PersonalDataAttribute : Attribute;
+
+/// <summary>
+/// An object that says whose personal data it carries: the <see cref="PersonalDataAttribute"/> properties of it and of
+/// the objects inside it are sealed with that person's key. Null: nobody's (a staff user) — stored as is.
+/// </summary>
+public interface IDataSubject
+{
+    /// <summary>The person's mã số BHXH.</summary>
+    string? DataSubject { get; }
+}

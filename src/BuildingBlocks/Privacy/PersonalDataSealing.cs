@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace VssId.BuildingBlocks.Privacy;
+
+/// <summary>
+/// Seals personal data inside stored JSON (Marten's events and documents, issue 13 item 12): every
+/// <see cref="PersonalDataAttribute"/> property is written as <c>"sealed:…"</c> (AES-256-GCM with its
+/// <see cref="IDataSubject"/>'s key, <see cref="PersonKeys"/>) and opened on reading. Everything else — ids, times,
+/// statuses, codes — stays in clear, so streams, projections and queries keep working, and an erased person's events
+/// still load: their sealed fields read as empty (a birth date as <see cref="DateOnly.MinValue"/>).
+/// A value stored before sealing existed is read as it is.
+/// </summary>
+/// <remarks>
+/// The subject is known to the object that carries the data (a declaration names its mã số BHXH), not to the
+/// property's converter, so the objects announce it while they are written: a per-thread stack pushed by
+/// <see cref="JsonTypeInfo.OnSerializing"/> and popped by <see cref="JsonTypeInfo.OnSerialized"/>. That holds because
+/// Marten serializes an event or a document synchronously, on one thread. A personal property written outside any
+/// subject is a programming error and fails the write rather than storing it in clear.
+/// </remarks>
+public sealed class PersonalDataSealing(Func<PersonKeys> keys)
+{
+    public const string Prefix = "sealed:";
+
+    [ThreadStatic]
+    private static Stack<string?>? _subjects;
+
+    /// <summary>A contract modifier (<see cref="JsonTypeInfoResolver.WithAddedModifier"/>).</summary>
+    public void Modify(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+        if (type.Type.IsAssignableTo(typeof(IDataSubject)))
+        {
+            var serializing = type.OnSerializing;
+            var serialized = type.OnSerialized;
+            type.OnSerializing = value =>
+            {
+                serializing?.Invoke(value);
+                (_subjects ??= new()).Push(((IDataSubject)value).DataSubject);
+            };
+            type.OnSerialized = value =>
+            {
+                _subjects!.Pop();
+                serialized?.Invoke(value);
+            };
+        }
+        foreach (var property in type.Properties)
+        {
+            if (property.AttributeProvider?.IsDefined(typeof(PersonalDataAttribute), inherit: true) != true)
+            {
+                continue;
+            }
+            property.CustomConverter = property.PropertyType == typeof(string) ? new SealedString(this)
+                : property.PropertyType == typeof(DateOnly) ? new SealedDate(this)
+                : throw new NotSupportedException($"{type.Type.Name}.{property.Name}: personal data is sealed as a string or a date only.");
+        }
+    }
+
+    private string Seal(string plaintext)
+    {
+        if (_subjects is not { Count: > 0 } subjects)
+        {
+            throw new InvalidOperationException("Personal data written outside an IDataSubject: it would be stored in clear.");
+        }
+        return subjects.Peek() is { } subject
+            ? Prefix + Convert.ToBase64String(keys().SealNow(subject, Encoding.UTF8.GetBytes(plaintext)))
+            : plaintext;
+    }
+
+    /// <summary>The stored text opened; null when its person was erased.</summary>
+    private string? Open(string stored) =>
+        !stored.StartsWith(Prefix, StringComparison.Ordinal) ? stored
+        : keys().OpenNow(Convert.FromBase64String(stored[Prefix.Length..])) is { } plaintext ? Encoding.UTF8.GetString(plaintext)
+        : null;
+
+    private sealed class SealedString(PersonalDataSealing sealing) : JsonConverter<string>
+    {
+        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            sealing.Open(reader.GetString()!) ?? "";
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(sealing.Seal(value));
+    }
+
+    private sealed class SealedDate(PersonalDataSealing sealing) : JsonConverter<DateOnly>
+    {
+        public override DateOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            sealing.Open(reader.GetString()!) is { } text ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture) : DateOnly.MinValue;
+
+        public override void Write(Utf8JsonWriter writer, DateOnly value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(sealing.Seal(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+    }
+}
