@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Marten;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
@@ -18,10 +19,17 @@ namespace VssId.BuildingBlocks.Privacy;
 /// for that long after the erasure (said in ADR 16). Data stored before this existed is not sealed and opens as is.
 /// The synchronous twins (<see cref="SealNow"/>, <see cref="OpenNow"/>) serve the JSON serializer, which cannot await;
 /// both share one body with the asynchronous ones (the <c>sync</c> flag, as Npgsql does inside).
+/// <para>
+/// The serializer finds its keys in memory: <see cref="PersonKeyListener"/> prepares a save's keys asynchronously
+/// before it (<see cref="PrepareFor"/>), and a new person's key is inserted by the save's own transaction — no
+/// separate round trip and commit for a registration's first event. A thread blocks on the database only when a key
+/// left the cache between the two, or for a document no event of its save names the person of.
+/// </para>
 /// </remarks>
 public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvider protection, IMemoryCache cache, TimeProvider time)
 {
     public const string TableName = "privacy.person_keys";
+    public const string LiveIndex = "ux_person_keys_live";
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     private static readonly byte[] Magic = "VSP1"u8.ToArray();
     private const int KeyIdSize = 16, NonceSize = 12, TagSize = 16, HeaderSize = 4 + KeyIdSize;
@@ -36,7 +44,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         table.AddColumn("created_at", "timestamp with time zone").NotNull();
         table.AddColumn("shredded_at", "timestamp with time zone");
         // One live key per person: a second process creating one at the same moment loses the race and reads the winner's.
-        table.Indexes.Add(new IndexDefinition("ux_person_keys_live") { Columns = ["subject"], IsUnique = true, Predicate = "shredded_at IS NULL" });
+        table.Indexes.Add(new IndexDefinition(LiveIndex) { Columns = ["subject"], IsUnique = true, Predicate = "shredded_at IS NULL" });
         return table;
     }
 
@@ -46,6 +54,58 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
 
     /// <summary><see cref="Seal"/> for callers that cannot await (the serializer of events and documents).</summary>
     public byte[] SealNow(string subject, ReadOnlySpan<byte> plaintext) => Seal(Completed(LiveKey(subject, sync: true, default)), plaintext);
+
+    /// <summary>A key made for a person who had none, not stored until the save that inserts it commits.</summary>
+    public sealed record NewKey(string Subject, Guid Id, byte[] Key);
+
+    /// <summary>
+    /// Before a save that seals <paramref name="subjects"/>' data: their keys read into memory in one query; a person
+    /// without one gets a new key whose insert joins <paramref name="session"/>'s transaction — answered, for sealing
+    /// that save's objects only (if the save fails, nothing sealed with it is stored). A second process making a first
+    /// key for the same person at the same moment fails its save on the unique index (answered 409: the retry reads it).
+    /// </summary>
+    public async Task<IReadOnlyList<NewKey>> PrepareFor(IDocumentSession session, IEnumerable<string> subjects, CancellationToken cancellationToken)
+    {
+        var unknown = subjects.Where(s => !cache.TryGetValue(s, out _)).ToArray();
+        if (unknown.Length == 0)
+        {
+            return [];
+        }
+        // On the save's own connection and transaction (opened here instead of when the batch runs): a request holds one
+        // pooled connection, not two — under load a second rent waits on the pool (measured: bench/run.sh registration).
+        await session.BeginTransactionAsync(cancellationToken);
+        await using (var select = new NpgsqlCommand($"SELECT subject, id, wrapped_key FROM {TableName} WHERE subject = ANY($1) AND shredded_at IS NULL",
+            session.Connection))
+        {
+            select.Parameters.Add(new NpgsqlParameter { Value = unknown });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                Remember(reader.GetString(0), reader.GetGuid(1), reader.GetString(2));
+            }
+        }
+        var made = new List<NewKey>();
+        foreach (var subject in unknown.Where(s => !cache.TryGetValue(s, out _)))
+        {
+            var key = new NewKey(subject, Guid.CreateVersion7(), RandomNumberGenerator.GetBytes(32));
+            session.QueueSqlCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES (?, ?, ?, ?)",
+                key.Id, subject, _wrap.Protect(Convert.ToBase64String(key.Key)), time.GetUtcNow());
+            made.Add(key);
+        }
+        return made;
+    }
+
+    /// <summary>The save that inserted <paramref name="made"/> committed: they are stored, and remembered.</summary>
+    public void Stored(IEnumerable<NewKey> made)
+    {
+        foreach (var key in made)
+        {
+            Remember(key.Subject, key.Id, key.Key);
+        }
+    }
+
+    /// <summary>Seals with a key <see cref="PrepareFor"/> made, inside the save that stores it.</summary>
+    public static byte[] Seal(NewKey key, ReadOnlySpan<byte> plaintext) => Seal((key.Id, key.Key), plaintext);
 
     /// <summary>The plaintext of a sealed blob; the blob itself when it was stored before sealing existed; null when its person was erased.</summary>
     public async Task<byte[]?> Open(byte[] blob, CancellationToken cancellationToken) =>
@@ -122,9 +182,9 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         {
             return known;
         }
-        var fresh = RandomNumberGenerator.GetBytes(32);
-        var wrapped = _wrap.Protect(Convert.ToBase64String(fresh));
-        CryptographicOperations.ZeroMemory(fresh);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var wrapped = _wrap.Protect(Convert.ToBase64String(key));
+        CryptographicOperations.ZeroMemory(key);
         var live = await Single(sync, $"""
             WITH made AS (
                 INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES ($1, $2, $3, $4)
@@ -136,10 +196,17 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
             // A first use by another process committed after this statement's snapshot: its key is readable now.
             ?? await Single(sync, $"SELECT id, wrapped_key FROM {TableName} WHERE subject = $1 AND shredded_at IS NULL", [subject], cancellationToken)
             ?? throw new InvalidOperationException("A person's key was neither made nor found.");
-        var key = (live.Id, Convert.FromBase64String(_wrap.Unprotect(live.WrappedKey)));
-        cache.Set(subject, key, CacheFor);
-        cache.Set(key.Id, key.Item2, CacheFor);
-        return key;
+        return Remember(subject, live.Id, live.WrappedKey);
+    }
+
+    private (Guid Id, byte[] Key) Remember(string subject, Guid id, string wrapped) =>
+        Remember(subject, id, Convert.FromBase64String(_wrap.Unprotect(wrapped)));
+
+    private (Guid Id, byte[] Key) Remember(string subject, Guid id, byte[] key)
+    {
+        cache.Set(subject, (id, key), CacheFor);
+        cache.Set(id, key, CacheFor);
+        return (id, key);
     }
 
     private async ValueTask<byte[]?> KeyById(Guid id, bool sync, CancellationToken cancellationToken)

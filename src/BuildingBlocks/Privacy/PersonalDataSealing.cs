@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -25,8 +26,46 @@ public sealed class PersonalDataSealing(Func<PersonKeys> keys)
 {
     public const string Prefix = "sealed:";
 
+    // The objects being written that carry a subject, innermost on top.
     [ThreadStatic]
-    private static Stack<string?>? _subjects;
+    private static Stack<(IDataSubject Carrier, string? Subject)>? _carriers;
+
+    // Set while CarriersIn serializes: sealing only notes whose data is where.
+    [ThreadStatic]
+    private static Dictionary<string, List<object>>? _collected;
+
+    // Keys made for a save, on the objects of that save: its own transaction inserts them (PersonKeyListener).
+    private readonly ConditionalWeakTable<object, PersonKeys.NewKey> _madeFor = new();
+
+    /// <summary>
+    /// Whose personal data <paramref name="values"/> hold, and in which objects: serialized once with
+    /// <paramref name="serialize"/>, sealing nothing.
+    /// </summary>
+    public static IReadOnlyDictionary<string, List<object>> CarriersIn(IEnumerable<object> values, Func<object, string> serialize)
+    {
+        var collected = _collected = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var value in values)
+            {
+                serialize(value);
+            }
+            return collected;
+        }
+        finally
+        {
+            _collected = null;
+        }
+    }
+
+    /// <summary>The objects <paramref name="carriers"/> are sealed with <paramref name="key"/> when their save writes them.</summary>
+    public void SealWith(IEnumerable<object> carriers, PersonKeys.NewKey key)
+    {
+        foreach (var carrier in carriers)
+        {
+            _madeFor.AddOrUpdate(carrier, key);
+        }
+    }
 
     /// <summary>A contract modifier (<see cref="JsonTypeInfoResolver.WithAddedModifier"/>).</summary>
     public void Modify(JsonTypeInfo type)
@@ -42,11 +81,12 @@ public sealed class PersonalDataSealing(Func<PersonKeys> keys)
             type.OnSerializing = value =>
             {
                 serializing?.Invoke(value);
-                (_subjects ??= new()).Push(((IDataSubject)value).DataSubject);
+                var carrier = (IDataSubject)value;
+                (_carriers ??= new()).Push((carrier, carrier.DataSubject));
             };
             type.OnSerialized = value =>
             {
-                _subjects!.Pop();
+                _carriers!.Pop();
                 serialized?.Invoke(value);
             };
         }
@@ -64,13 +104,24 @@ public sealed class PersonalDataSealing(Func<PersonKeys> keys)
 
     private string Seal(string plaintext)
     {
-        if (_subjects is not { Count: > 0 } subjects)
+        if (_carriers is not { Count: > 0 } carriers)
         {
             throw new InvalidOperationException("Personal data written outside an IDataSubject: it would be stored in clear.");
         }
-        return subjects.Peek() is { } subject
-            ? Prefix + Convert.ToBase64String(keys().SealNow(subject, Encoding.UTF8.GetBytes(plaintext)))
-            : plaintext;
+        var (carrier, subject) = carriers.Peek();
+        if (subject is null)
+        {
+            return plaintext;
+        }
+        if (_collected is { } collected)
+        {
+            (collected.TryGetValue(subject, out var list) ? list : collected[subject] = []).Add(carrier);
+            return "";
+        }
+        var bytes = Encoding.UTF8.GetBytes(plaintext);
+        return Prefix + Convert.ToBase64String(_madeFor.TryGetValue(carrier, out var made) && made.Subject == subject
+            ? PersonKeys.Seal(made, bytes)
+            : keys().SealNow(subject, bytes));
     }
 
     /// <summary>The stored text opened; null when its person was erased.</summary>

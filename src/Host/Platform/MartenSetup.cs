@@ -30,6 +30,7 @@ public static class MartenSetup
                 }
                 json.Configure(o => o.TypeInfoResolver = (o.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
                     .WithAddedModifier(sealing.Modify));
+                options.Listeners.Add(new VssId.BuildingBlocks.Privacy.PersonKeyListener(sealing, sp.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>));
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 // An integration event that cannot be delivered stops its relay until it can: skipping
                 // it would lose a message another module depends on.
