@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Npgsql;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Files;
+using VssId.BuildingBlocks.Jobs;
 using VssId.BuildingBlocks.Mediator;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.Security;
@@ -67,6 +68,8 @@ services.AddVssIdDataProtection();
 services.AddMemoryCache();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeys>();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PhoneDigests>();
+// Events and documents stored in clear before sealing existed are sealed in the background (ADR 16).
+services.AddRecurringJob<VssId.BuildingBlocks.Privacy.SealStoredDataJob>("privacy.seal-stored-data", job => job.Run(CancellationToken.None), Hangfire.Cron.Hourly());
 // Files a module's event discarded (replaced or closed drafts' photos) are deleted by one reaction for all modules.
 services.AddScoped<VssId.BuildingBlocks.IntegrationEvents.IIntegrationEventHandler<VssId.BuildingBlocks.Files.FilesDiscarded>,
     VssId.BuildingBlocks.Files.DeleteDiscardedFiles>();

@@ -67,6 +67,23 @@ public sealed class PersonalDataSealing(Func<PersonKeys> keys)
         }
     }
 
+    /// <summary>Whether values of <paramref name="type"/> may hold personal data (a <see cref="PersonalDataAttribute"/> property anywhere inside).</summary>
+    public static bool Holds(Type type) => Holds(type, []);
+
+    private static bool Holds(Type type, HashSet<Type> seen)
+    {
+        if (type.IsPrimitive || type == typeof(string) || type.Namespace?.StartsWith("System", StringComparison.Ordinal) == true && !type.IsGenericType
+            || !seen.Add(type))
+        {
+            return false;
+        }
+        if (type.IsGenericType)
+        {
+            return type.GetGenericArguments().Any(t => Holds(t, seen));
+        }
+        return type.GetProperties().Any(p => p.IsDefined(typeof(PersonalDataAttribute), inherit: true) || Holds(p.PropertyType, seen));
+    }
+
     /// <summary>A contract modifier (<see cref="JsonTypeInfoResolver.WithAddedModifier"/>).</summary>
     public void Modify(JsonTypeInfo type)
     {

@@ -85,4 +85,67 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         Assert.DoesNotContain(IdentityNumber, await (await identity.Send(HttpMethod.Get, $"/api/v1/cases/{caseId}", officerToken)).Content.ReadAsStringAsync(),
             StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Events_stored_in_clear_before_sealing_are_sealed_in_place_by_the_job_and_read_the_same()
+    {
+        var registration = new RegistrationClient(fixture.App.CreateClient());
+        var code = RegistrationClient.NewCode();
+        var phone = RegistrationClient.NewPhone();
+        var (id, _) = await registration.Ready(code, phone);
+
+        // As a build before sealing stored it: every sealed value replaced by its plaintext.
+        var people = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        var stored = await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id);
+        var clear = System.Text.Json.Nodes.JsonNode.Parse(stored)!;
+        Unseal(clear, people);
+        await using (var update = new Npgsql.NpgsqlCommand("UPDATE events.mt_events SET data = $1::jsonb WHERE stream_id = $2 AND version = 1", connection)
+            { Parameters = { new() { Value = clear.ToJsonString() }, new() { Value = id } } })
+        {
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+        Assert.Contains(phone, await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id), StringComparison.Ordinal);
+
+        var job = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.SealStoredDataJob>();
+        await job.Run(CancellationToken.None);
+
+        var resealed = await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id);
+        foreach (var secret in new[] { phone, IdentityNumber, "Nguyễn Văn An", Street, Email, "1990-03-15" })
+        {
+            Assert.DoesNotContain(secret, resealed, StringComparison.Ordinal);
+        }
+        await using var session = fixture.App.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var started = (RegistrationEvents.ApplicationStarted)(await session.Events.FetchStreamAsync(id))[0].Data;
+        Assert.Equal(("Nguyễn Văn An", phone, IdentityNumber, new DateOnly(1990, 3, 15)),
+            (started.Declaration.FullName, started.Declaration.Phone, started.Declaration.IdentityDocument.Number, started.Declaration.DateOfBirth));
+        // Again: nothing left to do, nothing rewritten.
+        await job.Run(CancellationToken.None);
+        Assert.Equal(resealed, await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id));
+    }
+
+    private static async Task<string> Scalar(Npgsql.NpgsqlConnection connection, string sql, Guid id)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection) { Parameters = { new() { Value = id } } };
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static void Unseal(System.Text.Json.Nodes.JsonNode node, VssId.BuildingBlocks.Privacy.PersonKeys people)
+    {
+        if (node is System.Text.Json.Nodes.JsonObject json)
+        {
+            foreach (var (name, value) in json.ToList())
+            {
+                if (value is System.Text.Json.Nodes.JsonValue text && text.TryGetValue(out string? s) && s.StartsWith("sealed:", StringComparison.Ordinal))
+                {
+                    json[name] = System.Text.Encoding.UTF8.GetString(people.OpenNow(Convert.FromBase64String(s["sealed:".Length..]))!);
+                }
+                else if (value is not null)
+                {
+                    Unseal(value, people);
+                }
+            }
+        }
+    }
 }
