@@ -88,6 +88,8 @@ services.AddMediator((MediatorOptions options) =>
         typeof(VssId.Modules.Approval.ApprovalModule),
         typeof(VssId.Modules.Credentials.CredentialsModule),
         typeof(VssId.Modules.Notifications.NotificationsModule),
+        // Notifications every module may handle (PersonErased).
+        typeof(VssId.BuildingBlocks.Privacy.PersonErased),
     ];
     options.PipelineBehaviors = [typeof(LoggingBehavior<,>)];
 });

@@ -16,3 +16,9 @@ public interface IDataSubject
     /// <summary>The person's mã số BHXH.</summary>
     string? DataSubject { get; }
 }
+
+/// <summary>
+/// A person's keys were shredded (published in-process by the erasure): each module blanks what its indexes keep of
+/// them in clear for its lists (names, masked or hashed phones). Idempotent; a second erasure publishes it again.
+/// </summary>
+public sealed record PersonErased(string BhxhCode) : global::Mediator.INotification;

@@ -67,11 +67,15 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
             "SELECT count(*) FROM registration.application_index WHERE phone = $1 OR verified_phone = $1", phone));
         Assert.True(await NotificationsDb.Count(fixture.ConnectionString,
             "SELECT count(*) FROM events.mt_events WHERE stream_id = ANY($1) AND position('sealed:' in data::text) > 0", new[] { id, caseId }) >= 4);
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM approval.case_index WHERE subject = $1 AND full_name = 'Nguyễn Văn An'", code));
         var versions = await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM events.mt_events WHERE stream_id = ANY($1)", new[] { id, caseId });
 
         var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
         Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure", admin)).StatusCode);
 
+        // The lists forget the person too: the queue's name, the application's phone digest.
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM approval.case_index WHERE subject = $1 AND full_name <> ''", code));
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM registration.application_index WHERE bhxh_code = $1 AND phone <> ''", code));
         // The streams are whole — same events — and load, but what identified the person reads as empty.
         Assert.Equal(versions, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM events.mt_events WHERE stream_id = ANY($1)", new[] { id, caseId }));
         await using var session = fixture.App.Services.GetRequiredService<IDocumentStore>().QuerySession();

@@ -19,9 +19,10 @@ public sealed record ErasePerson(string BhxhCode, string By) : ICommand<ErasureR
 /// <summary>
 /// Erasure by crypto-shredding (issue 13 item 12): the person's data keys are deleted, so their photos and Mẫu 01 forms —
 /// wherever copies lie, backups included — can never be opened again; the record that it was done (who, when, whom)
-/// goes to the audit trail. Running it again shreds nothing more and is recorded again.
+/// goes to the audit trail; the modules then blank what their list indexes keep of the person (<see cref="PersonErased"/>).
+/// Running it again shreds nothing more, blanks again and is recorded again.
 /// </summary>
-public sealed class ErasePersonHandler(PersonKeys people, AuditTrail audit, TimeProvider time) : ICommandHandler<ErasePerson, ErasureResponse>
+public sealed class ErasePersonHandler(PersonKeys people, AuditTrail audit, IPublisher publisher, TimeProvider time) : ICommandHandler<ErasePerson, ErasureResponse>
 {
     public async ValueTask<ErasureResponse> Handle(ErasePerson command, CancellationToken cancellationToken)
     {
@@ -30,6 +31,7 @@ public sealed class ErasePersonHandler(PersonKeys people, AuditTrail audit, Time
             throw new ValidationProblemException([("bhxhCode", CredentialsProblems.BhxhCodeInvalid)]);
         }
         var shredded = await people.Shred(code, cancellationToken);
+        await publisher.Publish(new PersonErased(code), cancellationToken);
         await audit.Record(new AuditEntry(command.By, AuditActions.PersonErased, code, true, null, null, $"{shredded} keys"), cancellationToken);
         return new ErasureResponse(code, shredded, time.GetUtcNow());
     }
