@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using VssId.BuildingBlocks.Marten;
 
 namespace VssId.BuildingBlocks.Errors;
 
@@ -41,10 +40,6 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 return true;
             case ConcurrencyException:
                 await ProblemWriter.WriteAsync(httpContext, CommonProblems.Conflict);
-                return true;
-            // Two processes made a first key for one person at the same moment: this save lost, the retry reads the key.
-            case Exception when exception.FindPostgresError() is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: Privacy.PersonKeys.LiveIndex }:
-                await ProblemWriter.WriteAsync(httpContext, CommonProblems.Conflict, retryAfter: TimeSpan.FromSeconds(1));
                 return true;
             case NpgsqlException or TimeoutException when !httpContext.RequestAborted.IsCancellationRequested:
                 logger.LogError(new RedactedException(exception), "Database unavailable while handling {Method} {Path}",

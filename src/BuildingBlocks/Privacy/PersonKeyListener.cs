@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using JasperFx.Events;
 using Marten;
 using Marten.Services;
 
@@ -18,14 +19,19 @@ public sealed class PersonKeyListener(PersonalDataSealing sealing, Func<PersonKe
     public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         var serializer = session.DocumentStore.Options.Serializer();
-        var values = session.PendingChanges.Streams().SelectMany(stream => stream.Events).Select(e => e.Data)
-            .Concat(session.PendingChanges.Inserts()).Concat(session.PendingChanges.Updates());
-        var carriers = PersonalDataSealing.CarriersIn(values, serializer.ToJson);
-        if (carriers.Count == 0)
+        var streams = session.PendingChanges.Streams().ToLookup(stream => stream.ActionType == StreamActionType.Start);
+        var inNewStreams = PersonalDataSealing.CarriersIn(streams[true].SelectMany(stream => stream.Events).Select(e => e.Data), serializer.ToJson);
+        var elsewhere = PersonalDataSealing.CarriersIn(streams[false].SelectMany(stream => stream.Events).Select(e => e.Data)
+            .Concat(session.PendingChanges.Inserts()).Concat(session.PendingChanges.Updates()), serializer.ToJson);
+        if (inNewStreams.Count + elsewhere.Count == 0)
         {
             return;
         }
-        var made = await keys().PrepareFor(session, carriers.Keys, token);
+        // Named only by the streams this save starts (a registration, an enrolment): most likely people without a key yet.
+        var newPeople = inNewStreams.Keys.Where(subject => !elsewhere.ContainsKey(subject)).ToHashSet(StringComparer.Ordinal);
+        var carriers = inNewStreams.Concat(elsewhere).GroupBy(c => c.Key, c => c.Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.SelectMany(list => list).ToList(), StringComparer.Ordinal);
+        var made = await keys().PrepareFor(session, carriers.Keys, newPeople, token);
         foreach (var key in made)
         {
             sealing.SealWith(carriers[key.Subject], key);

@@ -21,15 +21,14 @@ namespace VssId.BuildingBlocks.Privacy;
 /// both share one body with the asynchronous ones (the <c>sync</c> flag, as Npgsql does inside).
 /// <para>
 /// The serializer finds its keys in memory: <see cref="PersonKeyListener"/> prepares a save's keys asynchronously
-/// before it (<see cref="PrepareFor"/>), and a new person's key is inserted by the save's own transaction — no
-/// separate round trip and commit for a registration's first event. A thread blocks on the database only when a key
-/// left the cache between the two, or for a document no event of its save names the person of.
+/// before it (<see cref="PrepareFor"/>), and a new person's key is inserted by the save's own transaction. A thread
+/// blocks on the database only when a key left the cache between the two, or for a document no event of its save
+/// names the person of. A person may hold several live keys; erasure shreds them all.
 /// </para>
 /// </remarks>
 public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvider protection, IMemoryCache cache, TimeProvider time)
 {
     public const string TableName = "privacy.person_keys";
-    public const string LiveIndex = "ux_person_keys_live";
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     private static readonly byte[] Magic = "VSP1"u8.ToArray();
     private const int KeyIdSize = 16, NonceSize = 12, TagSize = 16, HeaderSize = 4 + KeyIdSize;
@@ -43,8 +42,9 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         table.AddColumn("wrapped_key", "text");
         table.AddColumn("created_at", "timestamp with time zone").NotNull();
         table.AddColumn("shredded_at", "timestamp with time zone");
-        // One live key per person: a second process creating one at the same moment loses the race and reads the winner's.
-        table.Indexes.Add(new IndexDefinition(LiveIndex) { Columns = ["subject"], IsUnique = true, Predicate = "shredded_at IS NULL" });
+        // A person may have several live keys (two processes making a first key at once, a new person guessed new
+        // again while another process holds their key): any of them seals, each blob names its own, erasure shreds all.
+        table.Indexes.Add(new IndexDefinition("ix_person_keys_subject") { Columns = ["subject"], Predicate = "shredded_at IS NULL" });
         return table;
     }
 
@@ -61,23 +61,27 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
     /// <summary>
     /// Before a save that seals <paramref name="subjects"/>' data: their keys read into memory in one query; a person
     /// without one gets a new key whose insert joins <paramref name="session"/>'s transaction — answered, for sealing
-    /// that save's objects only (if the save fails, nothing sealed with it is stored). A second process making a first
-    /// key for the same person at the same moment fails its save on the unique index (answered 409: the retry reads it).
+    /// that save's objects only (if the save fails, nothing sealed with it is stored). <paramref name="newPeople"/> are
+    /// named only by streams the save starts (a registration's first event): they get a new key without the query — a
+    /// returning person guessed new merely gains a second key.
     /// </summary>
-    public async Task<IReadOnlyList<NewKey>> PrepareFor(IDocumentSession session, IEnumerable<string> subjects, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NewKey>> PrepareFor(IDocumentSession session, IEnumerable<string> subjects, IReadOnlySet<string> newPeople,
+        CancellationToken cancellationToken)
     {
         var unknown = subjects.Where(s => !cache.TryGetValue(s, out _)).ToArray();
         if (unknown.Length == 0)
         {
             return [];
         }
-        // On the save's own connection and transaction (opened here instead of when the batch runs): a request holds one
-        // pooled connection, not two — under load a second rent waits on the pool (measured: bench/run.sh registration).
-        await session.BeginTransactionAsync(cancellationToken);
-        await using (var select = new NpgsqlCommand($"SELECT subject, id, wrapped_key FROM {TableName} WHERE subject = ANY($1) AND shredded_at IS NULL",
-            session.Connection))
+        if (unknown.Any(s => !newPeople.Contains(s)))
         {
-            select.Parameters.Add(new NpgsqlParameter { Value = unknown });
+            // On the save's own connection and transaction (opened here instead of when the batch runs): a request holds
+            // one pooled connection, not two — under load a second rent waits on the pool.
+            await session.BeginTransactionAsync(cancellationToken);
+            await using var select = new NpgsqlCommand(
+                $"SELECT DISTINCT ON (subject) subject, id, wrapped_key FROM {TableName} WHERE subject = ANY($1) AND shredded_at IS NULL ORDER BY subject, created_at DESC",
+                session.Connection);
+            select.Parameters.Add(new NpgsqlParameter { Value = unknown.Where(s => !newPeople.Contains(s)).ToArray() });
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -87,9 +91,9 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         var made = new List<NewKey>();
         foreach (var subject in unknown.Where(s => !cache.TryGetValue(s, out _)))
         {
-            var key = new NewKey(subject, Guid.CreateVersion7(), RandomNumberGenerator.GetBytes(32));
+            var key = New(subject);
             session.QueueSqlCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES (?, ?, ?, ?)",
-                key.Id, subject, _wrap.Protect(Convert.ToBase64String(key.Key)), time.GetUtcNow());
+                key.Id, subject, Wrap(key), time.GetUtcNow());
             made.Add(key);
         }
         return made;
@@ -146,7 +150,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         key.Id.TryWriteBytes(span.Slice(Magic.Length, KeyIdSize));
         var nonce = span.Slice(HeaderSize, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key.Key, TagSize);
+        var aes = Cipher(key.Id, key.Key);
         // The header (magic and key id) is authenticated: a blob cannot be moved under another person's key.
         aes.Encrypt(nonce, plaintext, span[(HeaderSize + NonceSize + TagSize)..], span.Slice(HeaderSize + NonceSize, TagSize), span[..HeaderSize]);
         return sealedBlob;
@@ -160,9 +164,26 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         }
         var body = blob.AsSpan(HeaderSize);
         var plaintext = new byte[body.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(key, TagSize);
+        var aes = Cipher(KeyIdOf(blob), key);
         aes.Decrypt(body[..NonceSize], body[(NonceSize + TagSize)..], body.Slice(NonceSize, TagSize), plaintext, blob.AsSpan(0, HeaderSize));
         return plaintext;
+    }
+
+    // The cipher of the key last used on this thread: a declaration seals several fields with one key, and an AesGcm
+    // costs an OpenSSL context to set up (a shredded key is never looked up again, so its cipher is never reused).
+    [ThreadStatic]
+    private static (Guid Id, AesGcm Cipher)? _cipher;
+
+    private static AesGcm Cipher(Guid id, byte[] key)
+    {
+        if (_cipher is { } last && last.Id == id)
+        {
+            return last.Cipher;
+        }
+        _cipher?.Cipher.Dispose();
+        var cipher = new AesGcm(key, TagSize);
+        _cipher = (id, cipher);
+        return cipher;
     }
 
     // With sync: true nothing is awaited that is not already done.
@@ -171,33 +192,31 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
 
     private static Guid KeyIdOf(byte[] blob) => new(blob.AsSpan(Magic.Length, KeyIdSize));
 
-    /// <summary>
-    /// The person's live key, made on first use in the same statement that reads it: a new person (every start of a
-    /// registration) costs one round trip, a known one whose key left the cache wraps a key that is thrown away
-    /// (microseconds, cheaper than a second round trip).
-    /// </summary>
+    /// <summary>The person's newest live key, made on first use.</summary>
     private async ValueTask<(Guid Id, byte[] Key)> LiveKey(string subject, bool sync, CancellationToken cancellationToken)
     {
         if (cache.TryGetValue(subject, out (Guid, byte[]) known))
         {
             return known;
         }
-        var key = RandomNumberGenerator.GetBytes(32);
-        var wrapped = _wrap.Protect(Convert.ToBase64String(key));
-        CryptographicOperations.ZeroMemory(key);
-        var live = await Single(sync, $"""
-            WITH made AS (
-                INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (subject) WHERE shredded_at IS NULL DO NOTHING RETURNING id, wrapped_key)
-            SELECT id, wrapped_key FROM made
-            UNION ALL SELECT id, wrapped_key FROM {TableName} WHERE subject = $2 AND shredded_at IS NULL
-            LIMIT 1
-            """, [Guid.CreateVersion7(), subject, wrapped, time.GetUtcNow()], cancellationToken)
-            // A first use by another process committed after this statement's snapshot: its key is readable now.
-            ?? await Single(sync, $"SELECT id, wrapped_key FROM {TableName} WHERE subject = $1 AND shredded_at IS NULL", [subject], cancellationToken)
-            ?? throw new InvalidOperationException("A person's key was neither made nor found.");
-        return Remember(subject, live.Id, live.WrappedKey);
+        if (await Single(sync, $"SELECT id, wrapped_key FROM {TableName} WHERE subject = $1 AND shredded_at IS NULL ORDER BY created_at DESC LIMIT 1",
+                [subject], cancellationToken) is { } stored)
+        {
+            return Remember(subject, stored.Id, stored.WrappedKey);
+        }
+        var key = New(subject);
+        await using var insert = database.CreateCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES ($1, $2, $3, $4)");
+        foreach (var value in new object[] { key.Id, subject, Wrap(key), time.GetUtcNow() })
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        _ = sync ? insert.ExecuteNonQuery() : await insert.ExecuteNonQueryAsync(cancellationToken);
+        return Remember(subject, key.Id, key.Key);
     }
+
+    private static NewKey New(string subject) => new(subject, Guid.CreateVersion7(), RandomNumberGenerator.GetBytes(32));
+
+    private string Wrap(NewKey key) => _wrap.Protect(Convert.ToBase64String(key.Key));
 
     private (Guid Id, byte[] Key) Remember(string subject, Guid id, string wrapped) =>
         Remember(subject, id, Convert.FromBase64String(_wrap.Unprotect(wrapped)));

@@ -152,4 +152,33 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
             }
         }
     }
+
+    [Fact]
+    public async Task A_childs_enrolment_seals_child_and_guardian_apart_and_erasing_the_child_blanks_the_enrolment_index()
+    {
+        var enrollments = new VssId.Tests.GuardianEnrollment.EnrollmentClient(fixture.App);
+        var guardian = await enrollments.Guardian();
+        var child = RegistrationClient.NewCode();
+        var id = await enrollments.Started(guardian.Token, child);
+
+        var stored = await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM events.mt_events WHERE stream_id = $1 AND position('Nguyễn Minh Khôi' in data::text) = 0 AND position($2 in data::text) = 0", id, guardian.Phone);
+        Assert.Equal(1, stored);
+        // Two people, two keys: the guardian's data in the child's enrolment is sealed with the guardian's own key.
+        Assert.Equal(2, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(DISTINCT subject) FROM privacy.person_keys WHERE subject = ANY($1) AND shredded_at IS NULL", (object)new[] { child, guardian.BhxhCode }));
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM enrollment.enrollment_index WHERE id = $1 AND child_full_name = 'Nguyễn Minh Khôi'", id));
+
+        var identity = new IdentityClient(fixture.App);
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{child}/erasure", admin)).StatusCode);
+
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM enrollment.enrollment_index WHERE id = $1 AND child_full_name = '' AND child_date_of_birth IS NULL AND guardian_phone IS NOT NULL", id));
+        await using var session = fixture.App.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var started = (VssId.Modules.GuardianEnrollment.Domain.EnrollmentStarted)(await session.Events.FetchStreamAsync(id))[0].Data;
+        // The child's name is gone; the guardian, not erased, still reads.
+        Assert.Equal(("", guardian.Phone), (started.Child.FullName, started.Guardian.Phone));
+    }
 }
