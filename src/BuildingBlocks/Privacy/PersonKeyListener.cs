@@ -32,10 +32,7 @@ public sealed class PersonKeyListener(PersonalDataSealing sealing, Func<PersonKe
         var carriers = inNewStreams.Concat(elsewhere).GroupBy(c => c.Key, c => c.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(list => list).ToList(), StringComparer.Ordinal);
         var made = await keys().PrepareFor(session, carriers.Keys, newPeople, token);
-        foreach (var key in made)
-        {
-            sealing.SealWith(carriers[key.Subject], key);
-        }
+        sealing.SealWith(carriers, made);
         if (made.Count > 0)
         {
             _made.AddOrUpdate(session, made);

@@ -43,6 +43,8 @@ public sealed class PersonalDataSealing(Func<PersonKeys> keys)
     /// </summary>
     public static IReadOnlyDictionary<string, List<object>> CarriersIn(IEnumerable<object> values, Func<object, string> serialize)
     {
+        // A write that threw midway left its carriers on this thread's stack; nothing is being written here now.
+        _carriers?.Clear();
         var collected = _collected = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         try
         {
@@ -58,12 +60,26 @@ public sealed class PersonalDataSealing(Func<PersonKeys> keys)
         }
     }
 
-    /// <summary>The objects <paramref name="carriers"/> are sealed with <paramref name="key"/> when their save writes them.</summary>
-    public void SealWith(IEnumerable<object> carriers, PersonKeys.NewKey key)
+    /// <summary>
+    /// The objects of a save are sealed, when it writes them, with the key <paramref name="made"/> holds for their
+    /// person, or else with the person's stored key — never with a key an earlier, failed save made for the same object.
+    /// </summary>
+    public void SealWith(IReadOnlyDictionary<string, List<object>> carriers, IReadOnlyList<PersonKeys.NewKey> made)
     {
-        foreach (var carrier in carriers)
+        foreach (var (subject, objects) in carriers)
         {
-            _madeFor.AddOrUpdate(carrier, key);
+            var key = made.FirstOrDefault(k => k.Subject == subject);
+            foreach (var carrier in objects)
+            {
+                if (key is null)
+                {
+                    _madeFor.Remove(carrier);
+                }
+                else
+                {
+                    _madeFor.AddOrUpdate(carrier, key);
+                }
+            }
         }
     }
 

@@ -181,4 +181,27 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         // The child's name is gone; the guardian, not erased, still reads.
         Assert.Equal(("", guardian.Phone), (started.Child.FullName, started.Guardian.Phone));
     }
+
+    [Fact]
+    public async Task A_refused_start_stores_no_key_and_the_next_start_of_that_person_reads_back()
+    {
+        var api = new RegistrationClient(fixture.App.CreateClient());
+        var phone = RegistrationClient.NewPhone();
+        for (var i = 0; i < 3; i++)
+        {
+            var draft = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), phone));
+            await api.VerifyPhone(draft.Id, draft.Token, phone);
+        }
+        // Refused in the append's transaction, after the serializer sealed the declaration with a key made for it.
+        var code = RegistrationClient.NewCode();
+        await (await api.Http.PostAsJsonAsync(new Uri("/api/v1/registrations", UriKind.Relative), RegistrationClient.Declaration(code, phone)))
+            .AssertProblem(HttpStatusCode.TooManyRequests, "registration.too_many_drafts");
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM privacy.person_keys WHERE subject = $1", code));
+
+        var other = RegistrationClient.NewPhone();
+        var (id, token) = await api.Start(RegistrationClient.Declaration(code, other));
+        var view = await (await api.Send(HttpMethod.Get, $"/api/v1/registrations/{id}", token)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((other, IdentityNumber), (view.GetProperty("phone").GetString(), view.GetProperty("identityDocument").GetProperty("number").GetString()));
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM privacy.person_keys WHERE subject = $1", code));
+    }
 }
