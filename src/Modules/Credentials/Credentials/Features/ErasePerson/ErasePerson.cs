@@ -17,8 +17,9 @@ public sealed record ErasureResponse([property: RegularExpression(ContractFormat
 public sealed record ErasePerson(string BhxhCode, string By) : ICommand<ErasureResponse>;
 
 /// <summary>
-/// Erasure by crypto-shredding (issue 13 item 12): the person's data keys are deleted, so their photos and Mẫu 01 forms —
-/// wherever copies lie, backups included — can never be opened again; the record that it was done (who, when, whom)
+/// Erasure by crypto-shredding (issue 13 item 12): the person's data keys are deleted, so their photos, Mẫu 01 forms and
+/// the personal fields of every event and account document — wherever copies lie, backups included — can never be
+/// opened again; the record that it was done (who, when, whom)
 /// goes to the audit trail; the modules then blank what their list indexes keep of the person (<see cref="PersonErased"/>).
 /// Running it again shreds nothing more, blanks again and is recorded again.
 /// </summary>
@@ -46,8 +47,11 @@ internal sealed class ErasePersonEndpoint : IEndpoint
             .WithTags(CredentialsModule.AdminTag)
             .RequireAccess(AccessPolicies.Admin)
             .WithSummary("Xóa dữ liệu cá nhân (hủy khóa) · Erase a person's data (crypto-shredding)")
-            .WithDescription("Xóa khóa dữ liệu của người có mã số BHXH này: ảnh và tờ khai Mẫu 01 của họ (kể cả bản sao lưu) không bao giờ mở được nữa; "
-                + "việc xóa được ghi vào nhật ký kiểm toán (`person.erased`). Không hoàn tác được. Gọi lại: không hủy thêm gì, vẫn được ghi.")
+            .WithDescription("Xóa khóa dữ liệu của người có mã số BHXH này: ảnh, tờ khai Mẫu 01 và các trường cá nhân trong hồ sơ đã lưu "
+                + "(họ tên, ngày sinh, số giấy tờ, số điện thoại, email, địa chỉ) — kể cả bản sao lưu — không bao giờ mở được nữa; "
+                + "các danh sách (hàng đợi của cơ quan, danh sách lớp) không còn hiển thị tên. Việc xóa được ghi vào nhật ký kiểm toán (`person.erased`). "
+                + "Không hoàn tác được. Gọi lại: không hủy thêm gì, vẫn được ghi. · Shreds the person's keys: photos, forms and the personal fields "
+                + "of stored events become unreadable everywhere, backups included.")
             .WithParameter("bhxhCode", "Mã số BHXH · BHXH code", "0120169123")
             .WithResponseExample(StatusCodes.Status200OK, new ErasureResponse("0120169123", 1, new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.FromHours(7))))
             .ProducesProblems(CommonProblems.Validation);
