@@ -34,6 +34,11 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
     private const int KeyIdSize = 16, NonceSize = 12, TagSize = 16, HeaderSize = 4 + KeyIdSize;
     private readonly IDataProtector _wrap = protection.CreateProtector("VssId.Privacy.PersonKey");
 
+    // Cache keys of their own types: the process's one memory cache is shared, and a mã số BHXH is a plain string.
+    private readonly record struct Person(string Subject);
+
+    private readonly record struct KeyId(Guid Id);
+
     public static Table Table()
     {
         var table = new Table(TableName);
@@ -68,7 +73,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
     public async Task<IReadOnlyList<NewKey>> PrepareFor(IDocumentSession session, IEnumerable<string> subjects, IReadOnlySet<string> newPeople,
         CancellationToken cancellationToken)
     {
-        var unknown = subjects.Where(s => !cache.TryGetValue(s, out _)).ToArray();
+        var unknown = subjects.Where(s => !cache.TryGetValue(new Person(s), out _)).ToArray();
         if (unknown.Length == 0)
         {
             return [];
@@ -89,7 +94,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
             }
         }
         var made = new List<NewKey>();
-        foreach (var subject in unknown.Where(s => !cache.TryGetValue(s, out _)))
+        foreach (var subject in unknown.Where(s => !cache.TryGetValue(new Person(s), out _)))
         {
             var key = New(subject);
             session.QueueSqlCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES (?, ?, ?, ?)",
@@ -135,10 +140,10 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         await using var reader = await shred.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            cache.Remove(reader.GetGuid(0));
+            cache.Remove(new KeyId(reader.GetGuid(0)));
             count++;
         }
-        cache.Remove(subject);
+        cache.Remove(new Person(subject));
         return count;
     }
 
@@ -195,7 +200,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
     /// <summary>The person's newest live key, made on first use.</summary>
     private async ValueTask<(Guid Id, byte[] Key)> LiveKey(string subject, bool sync, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(subject, out (Guid, byte[]) known))
+        if (cache.TryGetValue(new Person(subject), out (Guid, byte[]) known))
         {
             return known;
         }
@@ -223,14 +228,14 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
 
     private (Guid Id, byte[] Key) Remember(string subject, Guid id, byte[] key)
     {
-        cache.Set(subject, (id, key), CacheFor);
-        cache.Set(id, key, CacheFor);
+        cache.Set(new Person(subject), (id, key), CacheFor);
+        cache.Set(new KeyId(id), key, CacheFor);
         return (id, key);
     }
 
     private async ValueTask<byte[]?> KeyById(Guid id, bool sync, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(id, out byte[]? known))
+        if (cache.TryGetValue(new KeyId(id), out byte[]? known))
         {
             return known;
         }
@@ -239,7 +244,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
             return null;
         }
         var key = Convert.FromBase64String(_wrap.Unprotect(stored.WrappedKey));
-        cache.Set(id, key, CacheFor);
+        cache.Set(new KeyId(id), key, CacheFor);
         return key;
     }
 
