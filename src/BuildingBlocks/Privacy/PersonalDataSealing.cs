@@ -48,7 +48,8 @@ public sealed class PersonalDataSealing(Func<PersonKeys> keys)
         var collected = _collected = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         try
         {
-            foreach (var value in values)
+            // Only what can hold personal data is written (most saves — a claim, a login — hold none).
+            foreach (var value in values.Where(v => Holds(v.GetType())))
             {
                 serialize(value);
             }
@@ -83,8 +84,10 @@ public sealed class PersonalDataSealing(Func<PersonKeys> keys)
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> HoldsByType = new();
+
     /// <summary>Whether values of <paramref name="type"/> may hold personal data (a <see cref="PersonalDataAttribute"/> property anywhere inside).</summary>
-    public static bool Holds(Type type) => Holds(type, []);
+    public static bool Holds(Type type) => HoldsByType.GetOrAdd(type, static t => Holds(t, []));
 
     private static bool Holds(Type type, HashSet<Type> seen)
     {
