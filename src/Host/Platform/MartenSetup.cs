@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization.Metadata;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
+using Marten.Services;
 using Npgsql;
-using System.Text.Json.Serialization.Metadata;
+using VssId.BuildingBlocks.Privacy;
 
 namespace VssId.Host.Platform;
 
@@ -23,21 +25,21 @@ public static class MartenSetup
                 // One round trip per append instead of reading stream versions first (measured: bench/run.sh registration).
                 options.Events.AppendMode = EventAppendMode.Quick;
                 // Personal fields of events and documents are sealed with their person's key (ADR 16).
-                var sealing = new VssId.BuildingBlocks.Privacy.PersonalDataSealing(sp.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>);
-                if (options.Serializer() is not Marten.Services.SystemTextJsonSerializer json)
+                var sealing = new PersonalDataSealing(sp.GetRequiredService<PersonKeys>);
+                if (options.Serializer() is not SystemTextJsonSerializer json)
                 {
                     throw new InvalidOperationException("Personal-data sealing expects Marten's System.Text.Json serializer.");
                 }
                 json.Configure(o => o.TypeInfoResolver = (o.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
                     .WithAddedModifier(sealing.Modify));
-                options.Listeners.Add(new VssId.BuildingBlocks.Privacy.PersonKeyListener(sealing, sp.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>));
+                options.Listeners.Add(new PersonKeyListener(sealing, sp.GetRequiredService<PersonKeys>));
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 // An integration event that cannot be delivered stops its relay until it can: skipping
                 // it would lose a message another module depends on.
                 options.Projections.Errors.SkipApplyErrors = false;
                 VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware.AddSchema(options);
                 options.Storage.ExtendedSchemaObjects.Add(VssId.BuildingBlocks.Audit.PersonalDataReads.Table());
-                options.Storage.ExtendedSchemaObjects.Add(VssId.BuildingBlocks.Privacy.PersonKeys.Table());
+                options.Storage.ExtendedSchemaObjects.Add(PersonKeys.Table());
                 foreach (var module in VssIdModules.All)
                 {
                     module.ConfigureMarten(options);

@@ -109,6 +109,7 @@ internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource 
             {
                 var child = row.Child!;
                 var guardian = Guardian(row, accounts);
+                var guardianPhone = phones.Of(guardian.Phone);
                 var mine = existing[child.BhxhCode].FirstOrDefault(e => e.SchoolCode == school && e.ClassCode == classCode);
                 if (mine is not null)
                 {
@@ -131,14 +132,14 @@ internal sealed class EnrollClassHandler(IDocumentStore store, NpgsqlDataSource 
                 {
                     row.Errors.Add("bhxhCode", GuardianEnrollmentProblems.ChildInAnotherClass.Code, GuardianEnrollmentProblems.ChildInAnotherClass.Message);
                 }
-                else if (waiting.GetValueOrDefault(phones.Of(guardian.Phone)) >= Enrollment.MaxChildrenPerGuardian)
+                else if (waiting.GetValueOrDefault(guardianPhone) >= Enrollment.MaxChildrenPerGuardian)
                 {
                     row.Errors.Add("guardianPhone", GuardianEnrollmentProblems.GuardianPhoneTooMany.Code, GuardianEnrollmentProblems.GuardianPhoneTooMany.Message);
                 }
                 else
                 {
                     var id = Guid.CreateVersion7();
-                    waiting[phones.Of(guardian.Phone)] = waiting.GetValueOrDefault(phones.Of(guardian.Phone)) + 1;
+                    waiting[guardianPhone] = waiting.GetValueOrDefault(guardianPhone) + 1;
                     session.Events.StartStream<Enrollment>(id, new EnrollmentStarted(id, child, guardian, row.Relationship!,
                         Address(row, accounts, office), office.Code, EnrollmentOrigins.School, now, new SchoolClass(school, classCode)));
                     results.Add(new RosterRowResult(row.Line, SchoolRules.Accepted, id, null));
