@@ -11,6 +11,7 @@ using VssId.BuildingBlocks.Security;
 using VssId.Host.Database;
 using VssId.Host.OpenApi;
 using VssId.Host.Platform;
+using VssId.Modules.Credentials.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 var roles = HostRoles.From(builder.Configuration);
@@ -125,8 +126,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 app.UseRateLimiter();
 // OpenIddict answers its own endpoints (revocation, discovery, JWKS) here and hands the token request on;
-// bearer tokens are checked only where an endpoint names a policy.
-app.UseAuthentication();
+// bearer tokens are checked only where an endpoint names a policy (the authorization middleware authenticates it).
+app.UseOpenIddictEndpoints();
 app.UseAuthorization();
 // After the token is checked (a stranger learns nothing, not even a size) and before anything reads a body:
 // 64 KB unless the route says more (uploads, CSV imports, rosters).

@@ -18,11 +18,10 @@ public sealed class PersonKeyListener(PersonalDataSealing sealing, Func<PersonKe
 
     public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        var serializer = session.DocumentStore.Options.Serializer();
         var streams = session.PendingChanges.Streams().ToLookup(stream => stream.ActionType == StreamActionType.Start);
-        var inNewStreams = PersonalDataSealing.CarriersIn(streams[true].SelectMany(stream => stream.Events).Select(e => e.Data), serializer.ToJson);
+        var inNewStreams = PersonalDataSealing.CarriersIn(streams[true].SelectMany(stream => stream.Events).Select(e => e.Data));
         var elsewhere = PersonalDataSealing.CarriersIn(streams[false].SelectMany(stream => stream.Events).Select(e => e.Data)
-            .Concat(session.PendingChanges.Inserts()).Concat(session.PendingChanges.Updates()), serializer.ToJson);
+            .Concat(session.PendingChanges.Inserts()).Concat(session.PendingChanges.Updates()));
         if (inNewStreams.Count + elsewhere.Count == 0)
         {
             return;

@@ -47,6 +47,25 @@ public sealed class TokenSecurityTests(VssIdFixture fixture) : IClassFixture<Vss
         Assert.Equal(HttpStatusCode.OK, (await revoke(Field(login, "access_token"))).StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/v1/auth/token")]
+    [InlineData("/api/v1/auth/token/")]
+    [InlineData("/API/V1/Auth/Token")]
+    public async Task The_token_endpoint_answers_as_oauth_however_its_path_is_spelled(string path)
+    {
+        // OpenIddict's middleware runs on its own endpoints only (IdentitySetup.UseOpenIddictEndpoints): a spelling
+        // routing accepts but the middleware skipped would reach the passthrough endpoint without a request (a 500).
+        var (code, _, password) = await _api.ActiveCitizen();
+        // Unchecked: the contract names the canonical path only.
+        using var http = fixture.App.CreateUncheckedClient();
+        var login = await http.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(
+            [KeyValuePair.Create("grant_type", "password"), KeyValuePair.Create("username", code), KeyValuePair.Create("password", password)]));
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var unknownGrant = await http.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent([KeyValuePair.Create("grant_type", "magic")]));
+        Assert.Equal(HttpStatusCode.BadRequest, unknownGrant.StatusCode);
+        Assert.Equal("unsupported_grant_type", Field(await unknownGrant.Content.ReadFromJsonAsync<JsonElement>(), "error"));
+    }
+
     [Fact]
     public async Task D5_a_disabled_officer_is_refused_at_once_and_a_password_change_ends_earlier_refresh_tokens()
     {
