@@ -18,6 +18,13 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // A notification's handlers all run and their failures come together (Mediator): when the database failed
+        // them all, it is the database that is unavailable.
+        if (exception is AggregateException aggregate && aggregate.Flatten().InnerExceptions is { Count: > 0 } inner
+            && inner.All(e => e is NpgsqlException or TimeoutException))
+        {
+            exception = inner[0];
+        }
         switch (exception)
         {
             case ValidationProblemException validation:

@@ -131,22 +131,34 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
 
     public static bool IsSealed(ReadOnlySpan<byte> blob) => blob.Length >= HeaderSize + NonceSize + TagSize && blob.StartsWith(Magic);
 
-    /// <summary>Deletes every key of <paramref name="subject"/>: what they sealed can never be opened again. Answers how many.</summary>
-    public async Task<int> Shred(string subject, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes every key of <paramref name="subject"/>: what they sealed can never be opened again. Answers their ids.
+    /// Inside an ambient transaction nothing is deleted until it commits: then call <see cref="Forget"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> Shred(string subject, CancellationToken cancellationToken)
     {
         await using var shred = database.CreateCommand(
             $"UPDATE {TableName} SET wrapped_key = NULL, shredded_at = $2 WHERE subject = $1 AND shredded_at IS NULL RETURNING id");
         shred.Parameters.Add(new NpgsqlParameter { Value = subject });
         shred.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
-        var count = 0;
+        var ids = new List<Guid>();
         await using var reader = await shred.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            cache.Remove(new KeyId(reader.GetGuid(0)));
-            count++;
+            ids.Add(reader.GetGuid(0));
+        }
+        Forget(subject, ids);
+        return ids;
+    }
+
+    /// <summary>Drops shredded keys from this process's memory (a read between the shredding and its commit may have cached them again).</summary>
+    public void Forget(string subject, IEnumerable<Guid> ids)
+    {
+        foreach (var id in ids)
+        {
+            cache.Remove(new KeyId(id));
         }
         cache.Remove(new Person(subject));
-        return count;
     }
 
     private static byte[] Seal((Guid Id, byte[] Key) key, ReadOnlySpan<byte> plaintext)

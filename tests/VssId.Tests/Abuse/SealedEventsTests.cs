@@ -183,6 +183,65 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     [Fact]
+    public async Task An_erasure_that_fails_after_shredding_leaves_nothing_shredded_or_blanked_and_asking_again_erases()
+    {
+        var identity = new IdentityClient(fixture.App);
+        var registration = new RegistrationClient(fixture.App.CreateClient());
+        var code = RegistrationClient.NewCode();
+        var (id, token) = await registration.Ready(code, RegistrationClient.NewPhone());
+        Assert.Equal(HttpStatusCode.Accepted, (await registration.Submit(id, token, Office)).StatusCode);
+        await Eventually.True(async () => await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM approval.case_index WHERE subject = $1 AND full_name = 'Nguyễn Văn An'", code) == 1, because: "the case reaches the office");
+
+        // The worst moment: the keys are shredded, the office queue is blanked, and then the registration index fails
+        // (a lost connection, a killed process) before anything is committed or audited.
+        var trigger = $"fail_erasure_{code}";
+        await Sql($"""
+            CREATE FUNCTION registration.{trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'connection lost'; END $$;
+            CREATE TRIGGER {trigger} BEFORE UPDATE ON registration.application_index FOR EACH ROW
+                WHEN (OLD.bhxh_code = '{code}' AND NEW.phone = '') EXECUTE FUNCTION registration.{trigger}();
+            """);
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        // Unchecked: a database failure (503) is not part of the endpoint's contract.
+        using var http = fixture.App.CreateUncheckedClient();
+        async Task<HttpResponseMessage> Erase()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure");
+            request.Headers.Authorization = new("Bearer", admin);
+            return await http.SendAsync(request);
+        }
+        await (await Erase()).AssertProblem(HttpStatusCode.ServiceUnavailable, "server.unavailable");
+
+        Assert.True(await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM privacy.person_keys WHERE subject = $1 AND shredded_at IS NULL AND wrapped_key IS NOT NULL", code) >= 1);
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM approval.case_index WHERE subject = $1 AND full_name = 'Nguyễn Văn An'", code));
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM credentials.audit_entries WHERE action = 'person.erased' AND target = $1", code));
+        var draft = await registration.Send(HttpMethod.Get, $"/api/v1/registrations/{id}", token);
+        Assert.Contains("Nguyễn Văn An", await draft.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await Sql($"DROP TRIGGER {trigger} ON registration.application_index; DROP FUNCTION registration.{trigger}();");
+        var erased = await Erase();
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        Assert.True((await erased.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keysShredded").GetInt32() >= 1);
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM privacy.person_keys WHERE subject = $1 AND shredded_at IS NULL", code));
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM approval.case_index WHERE subject = $1 AND full_name <> ''", code));
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM registration.application_index WHERE bhxh_code = $1 AND phone <> ''", code));
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM credentials.audit_entries WHERE action = 'person.erased' AND target = $1", code));
+    }
+
+    private async Task Sql(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task A_refused_start_stores_no_key_and_the_next_start_of_that_person_reads_back()
     {
         var api = new RegistrationClient(fixture.App.CreateClient());

@@ -8,6 +8,7 @@ using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
 using VssId.BuildingBlocks.Privacy;
 using VssId.BuildingBlocks.Security;
+using VssId.BuildingBlocks.Transactions;
 using VssId.Modules.Credentials.Audit;
 
 namespace VssId.Modules.Credentials.Features.ErasePerson;
@@ -20,8 +21,10 @@ public sealed record ErasePerson(string BhxhCode, string By) : ICommand<ErasureR
 /// Erasure by crypto-shredding (issue 13 item 12): the person's data keys are deleted, so their photos, Mẫu 01 forms and
 /// the personal fields of every event and account document — wherever copies lie, backups included — can never be
 /// opened again; the record that it was done (who, when, whom)
-/// goes to the audit trail; the modules then blank what their list indexes keep of the person (<see cref="PersonErased"/>).
-/// Running it again shreds nothing more, blanks again and is recorded again.
+/// goes to the audit trail; the modules blank what their list indexes keep of the person (<see cref="PersonErased"/>).
+/// All of it commits in one transaction (the modules' handlers write through the process's one data source, which
+/// enlists them on one connection): an erasure that fails or whose process dies midway leaves nothing shredded and
+/// nothing blanked, and is simply asked again. Running it again shreds nothing more, blanks again and is recorded again.
 /// </summary>
 public sealed class ErasePersonHandler(PersonKeys people, AuditTrail audit, IPublisher publisher, TimeProvider time) : ICommandHandler<ErasePerson, ErasureResponse>
 {
@@ -31,10 +34,16 @@ public sealed class ErasePersonHandler(PersonKeys people, AuditTrail audit, IPub
         {
             throw new ValidationProblemException([("bhxhCode", CredentialsProblems.BhxhCodeInvalid)]);
         }
-        var shredded = await people.Shred(code, cancellationToken);
-        await publisher.Publish(new PersonErased(code), cancellationToken);
-        await audit.Record(new AuditEntry(command.By, AuditActions.PersonErased, code, true, null, null, $"{shredded} keys"), cancellationToken);
-        return new ErasureResponse(code, shredded, time.GetUtcNow());
+        IReadOnlyList<Guid> shredded;
+        using (var transaction = AmbientTransaction.Begin())
+        {
+            shredded = await people.Shred(code, cancellationToken);
+            await publisher.Publish(new PersonErased(code), cancellationToken);
+            await audit.Record(new AuditEntry(command.By, AuditActions.PersonErased, code, true, null, null, $"{shredded.Count} keys"), cancellationToken);
+            transaction.Complete();
+        }
+        people.Forget(code, shredded);
+        return new ErasureResponse(code, shredded.Count, time.GetUtcNow());
     }
 }
 
