@@ -40,8 +40,16 @@ public static class IdentitySetup
     /// bench/run.sh registration); nothing else needs the middleware: every protected endpoint names its scheme in its
     /// policy, and the authorization middleware authenticates that scheme and sets the user.
     /// </summary>
-    public static IApplicationBuilder UseOpenIddictEndpoints(this IApplicationBuilder app) =>
+    public static IApplicationBuilder UseOpenIddictEndpoints(this IApplicationBuilder app)
+    {
         app.UseWhen(http => IsServerEndpoint(http.Request.Path), branch => branch.UseAuthentication());
+        // WebApplication puts UseAuthentication() in front of the whole pipeline when the app has not called it, which
+        // it learns from this property; the branch's call sets it on the branch's copy only.
+        app.Properties[AuthenticationMiddlewareSet] = true;
+        return app;
+    }
+
+    private const string AuthenticationMiddlewareSet = "__AuthenticationMiddlewareSet";
 
     // As routing matches them: any case, with or without a trailing slash.
     public static bool IsServerEndpoint(PathString path) =>
