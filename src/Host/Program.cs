@@ -67,6 +67,7 @@ services.AddSingleton<ServerKeys>();
 services.AddVssIdDataProtection();
 // Per-person data keys (photos, forms, the personal fields of events): erasure deletes a person's key (ADR 16).
 services.AddMemoryCache();
+services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeyWrapping>();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeys>();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PhoneDigests>();
 // Events and documents stored in clear before sealing existed are sealed in the background (ADR 16).

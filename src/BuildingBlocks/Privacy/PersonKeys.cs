@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Marten;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 using Weasel.Postgresql.Tables;
@@ -9,7 +8,8 @@ namespace VssId.BuildingBlocks.Privacy;
 
 /// <summary>
 /// Envelope encryption per person (issue 13 item 12): each person (by mã số BHXH) has a random 256-bit data key,
-/// stored wrapped by Data Protection (whose ring is sealed by the KEK, ADR 15); their photos, forms and the personal
+/// stored wrapped (<see cref="PersonKeyWrapping"/>: a key-wrapping key protected by Data Protection, whose ring is
+/// sealed by the KEK, ADR 15); their photos, forms and the personal
 /// fields of their events (<see cref="PersonalDataSealing"/>) are sealed with it (AES-256-GCM). Erasure is
 /// crypto-shredding: the wrapped key is deleted, and every copy sealed with it — on disk, in backups — is noise from
 /// then on. A sealed blob names its key, so opening needs no subject.
@@ -26,7 +26,7 @@ namespace VssId.BuildingBlocks.Privacy;
 /// names the person of. A person may hold several live keys; erasure shreds them all.
 /// </para>
 /// </remarks>
-public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvider protection, IMemoryCache cache, TimeProvider time)
+public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrapping, IMemoryCache cache, TimeProvider time)
 {
     public const string TableName = "privacy.person_keys";
     // A minute covers a person's next few steps (a code, a confirmation) and bounds how long another process may open an
@@ -34,7 +34,6 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private static readonly byte[] Magic = "VSP1"u8.ToArray();
     private const int KeyIdSize = 16, NonceSize = 12, TagSize = 16, HeaderSize = 4 + KeyIdSize;
-    private readonly IDataProtector _wrap = protection.CreateProtector("VssId.Privacy.PersonKey");
 
     // Cache keys of their own types: the process's one memory cache is shared, and a mã số BHXH is a plain string.
     private readonly record struct Person(string Subject);
@@ -92,7 +91,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                Remember(reader.GetString(0), reader.GetGuid(1), reader.GetString(2));
+                Remember(reader.GetString(0), reader.GetGuid(1), await wrapping.Unwrap(reader.GetGuid(1), reader.GetString(2), sync: false, cancellationToken));
             }
         }
         var made = new List<NewKey>();
@@ -100,7 +99,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         {
             var key = New(subject);
             session.QueueSqlCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES (?, ?, ?, ?)",
-                key.Id, subject, Wrap(key), time.GetUtcNow());
+                key.Id, subject, await wrapping.Wrap(key.Id, key.Key, sync: false, cancellationToken), time.GetUtcNow());
             made.Add(key);
         }
         return made;
@@ -243,11 +242,11 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         if (await Single(sync, $"SELECT id, wrapped_key FROM {TableName} WHERE subject = $1 AND shredded_at IS NULL ORDER BY created_at DESC LIMIT 1",
                 [subject], cancellationToken) is { } stored)
         {
-            return Remember(subject, stored.Id, stored.WrappedKey);
+            return Remember(subject, stored.Id, await wrapping.Unwrap(stored.Id, stored.WrappedKey, sync, cancellationToken));
         }
         var key = New(subject);
         await using var insert = database.CreateCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES ($1, $2, $3, $4)");
-        foreach (var value in new object[] { key.Id, subject, Wrap(key), time.GetUtcNow() })
+        foreach (var value in new object[] { key.Id, subject, await wrapping.Wrap(key.Id, key.Key, sync, cancellationToken), time.GetUtcNow() })
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = value });
         }
@@ -256,11 +255,6 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
     }
 
     private static NewKey New(string subject) => new(subject, Guid.CreateVersion7(), RandomNumberGenerator.GetBytes(32));
-
-    private string Wrap(NewKey key) => _wrap.Protect(Convert.ToBase64String(key.Key));
-
-    private (Guid Id, byte[] Key) Remember(string subject, Guid id, string wrapped) =>
-        Remember(subject, id, Convert.FromBase64String(_wrap.Unprotect(wrapped)));
 
     private (Guid Id, byte[] Key) Remember(string subject, Guid id, byte[] key)
     {
@@ -279,7 +273,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, IDataProtectionProvide
         {
             return null;
         }
-        var key = Convert.FromBase64String(_wrap.Unprotect(stored.WrappedKey));
+        var key = await wrapping.Unwrap(id, stored.WrappedKey, sync, cancellationToken);
         cache.Set(new KeyId(id), key, CacheFor);
         return key;
     }

@@ -40,6 +40,7 @@ public static class MartenSetup
                 VssId.BuildingBlocks.Idempotency.IdempotencyMiddleware.AddSchema(options);
                 options.Storage.ExtendedSchemaObjects.Add(VssId.BuildingBlocks.Audit.PersonalDataReads.Table());
                 options.Storage.ExtendedSchemaObjects.Add(PersonKeys.Table());
+                options.Storage.ExtendedSchemaObjects.Add(PersonKeyWrapping.Table());
                 foreach (var module in VssIdModules.All)
                 {
                     module.ConfigureMarten(options);

@@ -242,6 +242,47 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     [Fact]
+    public async Task Person_keys_are_wrapped_under_a_wrapping_key_bound_to_their_row_and_keys_wrapped_before_still_open()
+    {
+        var registration = new RegistrationClient(fixture.App.CreateClient());
+        var code = RegistrationClient.NewCode();
+        await registration.Start(RegistrationClient.Declaration(code, RegistrationClient.NewPhone()));
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM privacy.person_keys WHERE subject = $1 AND wrapped_key LIKE 'kw1.%'", code));
+        Assert.True(await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM privacy.key_wrapping_keys") >= 1);
+        var people = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
+
+        // A key wrapped by Data Protection itself, as every key was before: it still opens what it sealed.
+        var protection = fixture.App.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var legacy = Guid.CreateVersion7();
+        await InsertKey(legacy, RegistrationClient.NewCode(),
+            Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Protect(protection.CreateProtector("VssId.Privacy.PersonKey"), Convert.ToBase64String(key)));
+        var blob = VssId.BuildingBlocks.Privacy.PersonKeys.Seal(new(code, legacy, key), "Nguyễn Văn An"u8);
+        Assert.Equal("Nguyễn Văn An", System.Text.Encoding.UTF8.GetString((await people.Open(blob, CancellationToken.None))!));
+
+        // A wrapped key copied onto another person's row does not unwrap there.
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var read = new Npgsql.NpgsqlCommand("SELECT wrapped_key FROM privacy.person_keys WHERE subject = $1", connection) { Parameters = { new() { Value = code } } };
+        var moved = Guid.CreateVersion7();
+        await InsertKey(moved, RegistrationClient.NewCode(), (string)(await read.ExecuteScalarAsync())!);
+        var naming = VssId.BuildingBlocks.Privacy.PersonKeys.Seal(new(code, moved, key), "x"u8);
+        await Assert.ThrowsAnyAsync<System.Security.Cryptography.CryptographicException>(() => people.Open(naming, CancellationToken.None));
+    }
+
+    private async Task InsertKey(Guid id, string subject, string wrapped)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var insert = new Npgsql.NpgsqlCommand("INSERT INTO privacy.person_keys (id, subject, wrapped_key, created_at) VALUES ($1, $2, $3, now())", connection)
+        {
+            Parameters = { new() { Value = id }, new() { Value = subject }, new() { Value = wrapped } },
+        };
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task A_refused_start_stores_no_key_and_the_next_start_of_that_person_reads_back()
     {
         var api = new RegistrationClient(fixture.App.CreateClient());
