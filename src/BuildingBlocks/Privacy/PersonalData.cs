@@ -18,7 +18,9 @@ public interface IDataSubject
 }
 
 /// <summary>
-/// A person's keys were shredded (published in-process by the erasure): each module blanks what its indexes keep of
-/// them in clear for its lists (names, masked or hashed phones). Idempotent; a second erasure publishes it again.
+/// A person's keys are being shredded (published in-process by the erasure, inside its transaction): each module blanks
+/// what its indexes keep of them in clear for its lists (names, masked or hashed phones). A handler writes through the
+/// process's <c>NpgsqlDataSource</c>, one statement at a time, so that it joins that transaction; no Marten session.
+/// Idempotent; a second erasure publishes it again.
 /// </summary>
 public sealed record PersonErased(string BhxhCode) : global::Mediator.INotification;

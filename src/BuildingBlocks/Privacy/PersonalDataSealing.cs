@@ -64,7 +64,8 @@ public sealed class PersonalDataSealing(Func<PersonKeys> keys)
         if (carrier?.DataSubject is { } person && shape.Personal.Any(property => property.GetValue(value) is not null))
         {
             var list = found.TryGetValue(person, out var known) ? known : found[person] = [];
-            if (!list.Contains(carrier))
+            // By reference: the serializer finds a save's key by object (records with equal values are still two carriers).
+            if (!list.Exists(known => ReferenceEquals(known, carrier)))
             {
                 list.Add(carrier);
             }
