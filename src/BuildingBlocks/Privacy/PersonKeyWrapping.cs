@@ -79,34 +79,13 @@ public sealed class PersonKeyWrapping(NpgsqlDataSource database, IDataProtection
         {
             return (current.Id, current.Key);
         }
-        using (var newest = database.CreateCommand($"SELECT id, protected_key, created_at FROM {TableName} ORDER BY created_at DESC LIMIT 1"))
+        var newest = await PersonKeys.FirstRow(database, sync, $"SELECT id, protected_key, created_at FROM {TableName} ORDER BY created_at DESC LIMIT 1", [],
+            reader => (Id: reader.GetGuid(0), Protected: reader.GetString(1), CreatedAt: reader.GetFieldValue<DateTimeOffset>(2)), cancellationToken);
+        if (newest is { } stored && now - stored.CreatedAt < Rotation)
         {
-            var reader = sync ? newest.ExecuteReader() : await newest.ExecuteReaderAsync(cancellationToken);
-            Kwk? stored = null;
-            try
-            {
-                if (sync ? reader.Read() : await reader.ReadAsync(cancellationToken))
-                {
-                    stored = new Kwk(reader.GetGuid(0), Unprotect(reader.GetGuid(0), reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2));
-                }
-            }
-            finally
-            {
-                // Disposed the way it was used: the synchronous path must complete without awaiting.
-                if (sync)
-                {
-                    reader.Dispose();
-                }
-                else
-                {
-                    await reader.DisposeAsync();
-                }
-            }
-            if (stored is not null && now - stored.CreatedAt < Rotation)
-            {
-                _current = stored;
-                return (stored.Id, stored.Key);
-            }
+            var found = new Kwk(stored.Id, Unprotect(stored.Id, stored.Protected), stored.CreatedAt);
+            _current = found;
+            return (found.Id, found.Key);
         }
         var made = new Kwk(Guid.CreateVersion7(), RandomNumberGenerator.GetBytes(KeySize), now);
         using var insert = database.CreateCommand($"INSERT INTO {TableName} (id, protected_key, created_at) VALUES ($1, $2, $3)");

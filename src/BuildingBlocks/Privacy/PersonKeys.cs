@@ -278,7 +278,15 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
         return key;
     }
 
-    private async ValueTask<(Guid Id, string WrappedKey)?> Single(bool sync, string sql, object[] parameters, CancellationToken cancellationToken)
+    private ValueTask<(Guid Id, string WrappedKey)?> Single(bool sync, string sql, object[] parameters, CancellationToken cancellationToken) =>
+        FirstRow(database, sync, sql, parameters, reader => (reader.GetGuid(0), reader.GetString(1)), cancellationToken);
+
+    /// <summary>
+    /// The first row of <paramref name="sql"/> read by <paramref name="read"/>, or null. With <paramref name="sync"/> nothing
+    /// is awaited (the serializer's path), the reader included: it is disposed the way it was used.
+    /// </summary>
+    internal static async ValueTask<T?> FirstRow<T>(NpgsqlDataSource database, bool sync, string sql, object[] parameters,
+        Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) where T : struct
     {
         using var command = database.CreateCommand(sql);
         foreach (var value in parameters)
@@ -288,7 +296,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
         var reader = sync ? command.ExecuteReader() : await command.ExecuteReaderAsync(cancellationToken);
         try
         {
-            return (sync ? reader.Read() : await reader.ReadAsync(cancellationToken)) ? (reader.GetGuid(0), reader.GetString(1)) : null;
+            return (sync ? reader.Read() : await reader.ReadAsync(cancellationToken)) ? read(reader) : null;
         }
         finally
         {
