@@ -15,8 +15,11 @@ namespace VssId.BuildingBlocks.Privacy;
 /// then on. A sealed blob names its key, so opening needs no subject.
 /// </summary>
 /// <remarks>
-/// Unwrapped keys are remembered for <see cref="CacheFor"/>: another process may still open a shredded person's data
-/// for that long after the erasure (said in ADR 16). Data stored before this existed is not sealed and opens as is.
+/// Unwrapped keys are remembered for <see cref="CacheFor"/>. Every process forgets a shredded key when the erasure
+/// commits, wherever it ran: the shredding notifies <see cref="ShreddedChannel"/> in its transaction and
+/// <see cref="PersonKeyShreddings"/> listens. While that listening connection is down a process may still open a
+/// shredded person's data until it listens again, and never longer than <see cref="CacheFor"/> (ADR 16). Data stored
+/// before this existed is not sealed and opens as is.
 /// The synchronous twins (<see cref="SealNow"/>, <see cref="OpenNow"/>) serve the JSON serializer, which cannot await;
 /// both share one body with the asynchronous ones (the <c>sync</c> flag, as Npgsql does inside).
 /// <para>
@@ -29,16 +32,38 @@ namespace VssId.BuildingBlocks.Privacy;
 public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrapping, IMemoryCache cache, TimeProvider time)
 {
     public const string TableName = "privacy.person_keys";
+    public const string ShreddedChannel = "vssid_person_keys_shredded";
     // A minute covers a person's next few steps (a code, a confirmation) and bounds how long another process may open an
     // erased person's data; at the bench's rate five minutes kept ~100,000 entries alive (bench/README.md).
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private static readonly byte[] Magic = "VSP1"u8.ToArray();
     private const int KeyIdSize = 16, NonceSize = 12, TagSize = 16, HeaderSize = 4 + KeyIdSize;
 
-    // Cache keys of their own types: the process's one memory cache is shared, and a mã số BHXH is a plain string.
-    private readonly record struct Person(string Subject);
+    // Cache keys of their own types: the process's one memory cache is shared, and a mã số BHXH is a plain string. A
+    // person's entry names their key's id only, so forgetting a key by id forgets it as the person's live key too.
+    // The epoch moves when shreddings may have been missed: entries remembered under an older one are never read again.
+    private readonly record struct Person(string Subject, long Epoch);
 
-    private readonly record struct KeyId(Guid Id);
+    private readonly record struct KeyId(Guid Id, long Epoch);
+
+    private long _epoch;
+    // Shreddings heard of so far: a key read from PostgreSQL while one was heard of is used, not remembered.
+    private long _shreddings;
+
+    private Person PersonEntry(string subject) => new(subject, Interlocked.Read(ref _epoch));
+
+    private KeyId KeyEntry(Guid id) => new(id, Interlocked.Read(ref _epoch));
+
+    private bool TryLive(string subject, out (Guid Id, byte[] Key) key)
+    {
+        if (cache.TryGetValue(PersonEntry(subject), out Guid id) && cache.TryGetValue(KeyEntry(id), out byte[]? known))
+        {
+            key = (id, known!);
+            return true;
+        }
+        key = default;
+        return false;
+    }
 
     public static Table Table()
     {
@@ -74,7 +99,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
     public async Task<IReadOnlyList<NewKey>> PrepareFor(IDocumentSession session, IEnumerable<string> subjects, IReadOnlySet<string> newPeople,
         CancellationToken cancellationToken)
     {
-        var unknown = subjects.Where(s => !cache.TryGetValue(new Person(s), out _)).ToArray();
+        var unknown = subjects.Where(s => !TryLive(s, out _)).ToArray();
         if (unknown.Length == 0)
         {
             return [];
@@ -84,6 +109,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
             // On the save's own connection and transaction (opened here instead of when the batch runs): a request holds
             // one pooled connection, not two — under load a second rent waits on the pool.
             await session.BeginTransactionAsync(cancellationToken);
+            var heard = Interlocked.Read(ref _shreddings);
             await using var select = new NpgsqlCommand(
                 $"SELECT DISTINCT ON (subject) subject, id, wrapped_key FROM {TableName} WHERE subject = ANY($1) AND shredded_at IS NULL ORDER BY subject, created_at DESC",
                 session.Connection);
@@ -91,11 +117,11 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                Remember(reader.GetString(0), reader.GetGuid(1), await wrapping.Unwrap(reader.GetGuid(1), reader.GetString(2), sync: false, cancellationToken));
+                Remember(reader.GetString(0), reader.GetGuid(1), await wrapping.Unwrap(reader.GetGuid(1), reader.GetString(2), sync: false, cancellationToken), heard);
             }
         }
         var made = new List<NewKey>();
-        foreach (var subject in unknown.Where(s => !cache.TryGetValue(new Person(s), out _)))
+        foreach (var subject in unknown.Where(s => !TryLive(s, out _)))
         {
             var key = New(subject);
             session.QueueSqlCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES (?, ?, ?, ?)",
@@ -110,7 +136,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
     {
         foreach (var key in made)
         {
-            Remember(key.Subject, key.Id, key.Key);
+            Remember(key.Subject, key.Id, key.Key, Interlocked.Read(ref _shreddings));
         }
     }
 
@@ -136,8 +162,11 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
     /// </summary>
     public async Task<IReadOnlyList<Guid>> Shred(string subject, CancellationToken cancellationToken)
     {
-        await using var shred = database.CreateCommand(
-            $"UPDATE {TableName} SET wrapped_key = NULL, shredded_at = $2 WHERE subject = $1 AND shredded_at IS NULL RETURNING id");
+        // Each shredded key's id (never the subject) is announced to every process when this commits, not before.
+        await using var shred = database.CreateCommand($"""
+            WITH shredded AS (UPDATE {TableName} SET wrapped_key = NULL, shredded_at = $2 WHERE subject = $1 AND shredded_at IS NULL RETURNING id)
+            SELECT id, pg_notify('{ShreddedChannel}', id::text) FROM shredded
+            """);
         shred.Parameters.Add(new NpgsqlParameter { Value = subject });
         shred.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
         var ids = new List<Guid>();
@@ -155,9 +184,23 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
     {
         foreach (var id in ids)
         {
-            cache.Remove(new KeyId(id));
+            Shredded(id);
         }
-        cache.Remove(new Person(subject));
+        cache.Remove(PersonEntry(subject));
+    }
+
+    /// <summary>A key was shredded (here or in another process): it is neither read from memory nor remembered again.</summary>
+    public void Shredded(Guid id)
+    {
+        Interlocked.Increment(ref _shreddings);
+        cache.Remove(KeyEntry(id));
+    }
+
+    /// <summary>Keys may have been shredded unheard of: nothing remembered so far is read again.</summary>
+    public void ForgetEverything()
+    {
+        Interlocked.Increment(ref _shreddings);
+        Interlocked.Increment(ref _epoch);
     }
 
     private static byte[] Seal((Guid Id, byte[] Key) key, ReadOnlySpan<byte> plaintext)
@@ -235,14 +278,15 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
     /// <summary>The person's newest live key, made on first use.</summary>
     private async ValueTask<(Guid Id, byte[] Key)> LiveKey(string subject, bool sync, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(new Person(subject), out (Guid, byte[]) known))
+        if (TryLive(subject, out var known))
         {
             return known;
         }
+        var heard = Interlocked.Read(ref _shreddings);
         if (await Single(sync, $"SELECT id, wrapped_key FROM {TableName} WHERE subject = $1 AND shredded_at IS NULL ORDER BY created_at DESC LIMIT 1",
                 [subject], cancellationToken) is { } stored)
         {
-            return Remember(subject, stored.Id, await wrapping.Unwrap(stored.Id, stored.WrappedKey, sync, cancellationToken));
+            return Remember(subject, stored.Id, await wrapping.Unwrap(stored.Id, stored.WrappedKey, sync, cancellationToken), heard);
         }
         var key = New(subject);
         await using var insert = database.CreateCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES ($1, $2, $3, $4)");
@@ -251,30 +295,38 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
             insert.Parameters.Add(new NpgsqlParameter { Value = value });
         }
         _ = sync ? insert.ExecuteNonQuery() : await insert.ExecuteNonQueryAsync(cancellationToken);
-        return Remember(subject, key.Id, key.Key);
+        return Remember(subject, key.Id, key.Key, heard);
     }
 
     private static NewKey New(string subject) => new(subject, Guid.CreateVersion7(), RandomNumberGenerator.GetBytes(32));
 
-    private (Guid Id, byte[] Key) Remember(string subject, Guid id, byte[] key)
+    /// <summary>Remembers a key read or made since <paramref name="heard"/> shreddings, unless one was heard of meanwhile (it may be this key).</summary>
+    private (Guid Id, byte[] Key) Remember(string subject, Guid id, byte[] key, long heard)
     {
-        cache.Set(new Person(subject), (id, key), CacheFor);
-        cache.Set(new KeyId(id), key, CacheFor);
+        if (Interlocked.Read(ref _shreddings) == heard)
+        {
+            cache.Set(KeyEntry(id), key, CacheFor);
+            cache.Set(PersonEntry(subject), id, CacheFor);
+        }
         return (id, key);
     }
 
     private async ValueTask<byte[]?> KeyById(Guid id, bool sync, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(new KeyId(id), out byte[]? known))
+        if (cache.TryGetValue(KeyEntry(id), out byte[]? known))
         {
             return known;
         }
+        var heard = Interlocked.Read(ref _shreddings);
         if (await Single(sync, $"SELECT id, wrapped_key FROM {TableName} WHERE id = $1 AND shredded_at IS NULL", [id], cancellationToken) is not { } stored)
         {
             return null;
         }
         var key = await wrapping.Unwrap(id, stored.WrappedKey, sync, cancellationToken);
-        cache.Set(new KeyId(id), key, CacheFor);
+        if (Interlocked.Read(ref _shreddings) == heard)
+        {
+            cache.Set(KeyEntry(id), key, CacheFor);
+        }
         return key;
     }
 

@@ -233,6 +233,44 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
             "SELECT count(*) FROM credentials.audit_entries WHERE action = 'person.erased' AND target = $1", code));
     }
 
+    [Fact]
+    public async Task An_erasure_in_one_process_takes_effect_in_another_at_once_and_that_process_seals_new_data_with_a_live_key()
+    {
+        // Another process of the same deployment made the person's key and remembers it (a minute, unless told).
+        await using var other = new VssIdApp(fixture.ConnectionString, new VssIdAppOptions { Roles = "api" });
+        var elsewhere = new RegistrationClient(other.CreateClient());
+        var code = RegistrationClient.NewCode();
+        var (id, token) = await elsewhere.Start(RegistrationClient.Declaration(code, RegistrationClient.NewPhone()));
+        async Task<string> Read(Guid application, string accessToken)
+        {
+            var response = await elsewhere.Send(HttpMethod.Get, $"/api/v1/registrations/{application}", accessToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadAsStringAsync();
+        }
+        Assert.Contains("Nguyễn Văn An", await Read(id, token), StringComparison.Ordinal);
+
+        var identity = new IdentityClient(fixture.App);
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure", admin)).StatusCode);
+
+        // The other process forgot the key when the erasure committed, not when its cache would have expired.
+        await Eventually.True(async () => !(await Read(id, token)).Contains("Nguyễn Văn An", StringComparison.Ordinal),
+            within: TimeSpan.FromSeconds(10), because: "the shredding is announced to every process");
+
+        // The person registers again through that process: sealed with a new live key, not the shredded one it had.
+        var (again, againToken) = await elsewhere.Start(RegistrationClient.Declaration(code, RegistrationClient.NewPhone()));
+        Assert.Contains("Nguyễn Văn An", await Read(again, againToken), StringComparison.Ordinal);
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var select = new Npgsql.NpgsqlCommand("SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", connection);
+        select.Parameters.Add(new Npgsql.NpgsqlParameter { Value = again });
+        var sealedName = JsonDocument.Parse((string)(await select.ExecuteScalarAsync())!).RootElement.GetProperty("Declaration").GetProperty("FullName").GetString()!;
+        // A sealed blob: "VSP1", the id of the key that sealed it, then nonce, tag and ciphertext.
+        var keyId = new Guid(Convert.FromBase64String(sealedName["sealed:".Length..]).AsSpan(4, 16));
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM privacy.person_keys WHERE id = $1 AND subject = $2 AND shredded_at IS NULL", keyId, code));
+    }
+
     private async Task Sql(string sql)
     {
         await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);

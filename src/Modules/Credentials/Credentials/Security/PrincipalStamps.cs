@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Security.Claims;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Security;
 using VssId.Modules.Credentials.Domain;
 
@@ -19,7 +19,8 @@ namespace VssId.Modules.Credentials.Security;
 /// change forgets at once. While the LISTEN connection is down nothing is remembered (every request reads
 /// PostgreSQL), so a missed notification can never keep a disabled account in.
 /// </summary>
-public sealed class PrincipalStamps(IServiceScopeFactory scopes, NpgsqlDataSource database, ILogger<PrincipalStamps> logger) : BackgroundService
+public sealed class PrincipalStamps(IServiceScopeFactory scopes, NpgsqlDataSource database, ILogger<PrincipalStamps> logger)
+    : PostgresListener(database, Channel, logger)
 {
     public const string Channel = "vssid_principal_changed";
     private const int MaxRemembered = 200_000;
@@ -27,7 +28,6 @@ public sealed class PrincipalStamps(IServiceScopeFactory scopes, NpgsqlDataSourc
     // subject → the stamp in force ("client" for a live client), or null when the subject may not use tokens.
     private readonly ConcurrentDictionary<string, string?> _remembered = new(StringComparer.Ordinal);
     private long _changes;
-    private volatile bool _listening;
 
     /// <summary>Queues the notification into <paramref name="session"/>'s transaction: it is sent if and only if the change commits.</summary>
     public static void Announce(IDocumentSession session, string subject)
@@ -57,14 +57,14 @@ public sealed class PrincipalStamps(IServiceScopeFactory scopes, NpgsqlDataSourc
             return false;
         }
         var expected = isClient ? "client" : principal.FindFirst(VssIdClaims.Stamp)?.Value;
-        if (_listening && _remembered.TryGetValue(subject, out var remembered))
+        if (Listening && _remembered.TryGetValue(subject, out var remembered))
         {
             return remembered is not null && remembered == expected;
         }
         var changesBefore = Interlocked.Read(ref _changes);
         var current = await Read(subject, isClient, cancellationToken);
         // Remembered only if no change was announced while it was read (else the read may predate it).
-        if (_listening && Interlocked.Read(ref _changes) == changesBefore)
+        if (Listening && Interlocked.Read(ref _changes) == changesBefore)
         {
             if (_remembered.Count >= MaxRemembered)
             {
@@ -88,43 +88,14 @@ public sealed class PrincipalStamps(IServiceScopeFactory scopes, NpgsqlDataSourc
         return account is { Closed: false } ? account.SecurityStamp.ToString(CultureInfo.InvariantCulture) : null;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override void OnListening()
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await database.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => Forget(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-                // Anything remembered before this connection listened may have missed a change.
-                Interlocked.Increment(ref _changes);
-                _remembered.Clear();
-                _listening = true;
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or System.IO.IOException)
-            {
-                logger.LogWarning(e, "Listening for account and client changes failed; tokens are checked against PostgreSQL until it is back");
-            }
-            finally
-            {
-                _listening = false;
-                _remembered.Clear();
-            }
-            if (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
+        // Anything remembered before this connection listened may have missed a change.
+        Interlocked.Increment(ref _changes);
+        _remembered.Clear();
     }
+
+    protected override void OnNotification(string payload) => Forget(payload);
+
+    protected override void OnDeaf() => _remembered.Clear();
 }

@@ -5,9 +5,10 @@ using VssId.Modules.GuardianEnrollment.Domain;
 
 namespace VssId.Modules.GuardianEnrollment.Features;
 
+/// <summary>The child; once the child was erased their name reads "" and their birth date 0001-01-01.</summary>
 public sealed record ChildResponse(
     [property: RegularExpression(ContractFormats.BhxhCode)] string BhxhCode,
-    [property: MinLength(2), MaxLength(100)] string FullName,
+    [property: MaxLength(100)] string FullName,
     DateOnly DateOfBirth,
     [property: AllowedValues(ContractFormats.Male, ContractFormats.Female)] string Gender);
 

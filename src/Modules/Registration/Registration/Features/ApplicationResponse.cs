@@ -14,7 +14,7 @@ public sealed record RejectionResponse(string ReasonCode, string Message);
 
 public sealed record IdentityDocumentResponse(
     [property: AllowedValues(IdentityDocumentTypes.Cccd, IdentityDocumentTypes.Cmnd, IdentityDocumentTypes.Passport)] string Type,
-    [property: RegularExpression("^[0-9A-Z]{6,12}$")] string Number,
+    [property: RegularExpression(ContractFormats.ErasableDocumentNumber)] string Number,
     [property: RegularExpression("^[A-Z]{2}$")] string? Nationality);
 
 /// <summary>The address as declared; <c>mapped2025WardCode</c> is the 2025 ward of a legacy address when the mapping is unambiguous.</summary>
@@ -26,18 +26,21 @@ public sealed record AddressResponse(
     [property: MaxLength(200)] string Street,
     string? Mapped2025WardCode);
 
-/// <summary>An application as its applicant sees it; <c>rejection</c> only once a decision gave a reason.</summary>
+/// <summary>
+/// An application as its applicant sees it; <c>rejection</c> only once a decision gave a reason. Once the person was
+/// erased their name, birth date, document number, address line, phone and email read empty ("", 0001-01-01).
+/// </summary>
 public sealed record ApplicationResponse(
     Guid Id,
     [property: AllowedValues(ApplicationStatus.Draft, ApplicationStatus.Submitted, ApplicationStatus.UnderReview, ApplicationStatus.Approved,
         ApplicationStatus.Rejected, ApplicationStatus.NeedsInformation)] string Status,
     [property: RegularExpression(ContractFormats.BhxhCode)] string BhxhCode,
-    [property: MinLength(2), MaxLength(100)] string FullName,
+    [property: MaxLength(100)] string FullName,
     DateOnly DateOfBirth,
     [property: AllowedValues(ContractFormats.Male, ContractFormats.Female)] string Gender,
     IdentityDocumentResponse IdentityDocument,
     AddressResponse Address,
-    [property: RegularExpression(ContractFormats.Phone)] string Phone,
+    [property: RegularExpression(ContractFormats.ErasablePhone)] string Phone,
     [property: EmailAddress] string? Email,
     bool PhoneVerified,
     IReadOnlyList<DocumentResponse> Documents,
@@ -54,7 +57,7 @@ public sealed record ApplicationResponse(
             new IdentityDocumentResponse(d.IdentityDocument.Type, d.IdentityDocument.Number, d.IdentityDocument.Nationality),
             new AddressResponse(d.Address.Catalog, d.Address.ProvinceCode, d.Address.DistrictCode, d.Address.WardCode, d.Address.Street,
                 d.Address.Mapped2025WardCode),
-            d.Phone, d.Email, a.PhoneVerified, DocumentKinds.Required.Where(a.Documents.ContainsKey).Select(k => new DocumentResponse(k)).ToArray(),
+            d.Phone, d.Email is { Length: > 0 } email ? email : null, a.PhoneVerified, DocumentKinds.Required.Where(a.Documents.ContainsKey).Select(k => new DocumentResponse(k)).ToArray(),
             a.OfficeCode, a.ApplicationNumber, a.SubmittedAt,
             a.Reason is { } r && a.Status is ApplicationStatus.Rejected or ApplicationStatus.NeedsInformation
                 ? new RejectionResponse(r.Code, r.Note is { Length: > 0 } note ? $"{r.Vi} {note}" : r.Vi)

@@ -28,7 +28,8 @@ internal sealed class GetEnrollmentEndpoint : IEndpoint
             .WithName("GetEnrollment")
             .RequireAccess(AccessPolicies.Citizen)
             .WithSummary("Xem hồ sơ của trẻ · Get a child's enrolment")
-            .WithDescription("Trạng thái, số hồ sơ và lý do khi bị từ chối hoặc cần bổ sung (`rejection`). Chỉ người giám hộ đã đăng ký mới xem được (404 với người khác).")
+            .WithDescription("Trạng thái, số hồ sơ và lý do khi bị từ chối hoặc cần bổ sung (`rejection`). Chỉ người giám hộ đã đăng ký mới xem được (404 với người khác). "
+                + "Khi dữ liệu cá nhân của trẻ đã bị xoá: họ tên là chuỗi rỗng, ngày sinh `0001-01-01` · once the child's data was erased: name \"\", birth date 0001-01-01.")
             .Produces<EnrollmentResponse>(StatusCodes.Status200OK)
             .ProducesProblems(CommonProblems.NotFound)
             .WithResponseExample(StatusCodes.Status200OK, EnrollmentResponse.Example);

@@ -17,7 +17,10 @@ using VssId.Modules.GuardianEnrollment.ReadModels;
 
 namespace VssId.Modules.GuardianEnrollment.Features.ListSchoolEnrollments;
 
-/// <summary>A row of the class list: codes and mobile masked (a school never sees them in full; it sent them and has them).</summary>
+/// <summary>
+/// A row of the class list: codes and mobile masked (a school never sees them in full; it sent them and has them). An erased
+/// child's name reads "" and birth date null; an erased guardian's mobile reads "".
+/// </summary>
 public sealed record SchoolEnrollmentItem(
     Guid Id,
     string ClassCode,
@@ -26,7 +29,7 @@ public sealed record SchoolEnrollmentItem(
     DateOnly? ChildDateOfBirth,
     [property: AllowedValues(Relationships.Father, Relationships.Mother, Relationships.Guardian)] string Relationship,
     [property: RegularExpression(ContractFormats.MaskedNumber)] string GuardianBhxhCode,
-    [property: RegularExpression(ContractFormats.MaskedNumber)] string GuardianPhone,
+    [property: RegularExpression(ContractFormats.ErasableMaskedPhone)] string GuardianPhone,
     [property: AllowedValues(EnrollmentStatus.AwaitingGuardianConsent, EnrollmentStatus.Submitted, EnrollmentStatus.UnderReview,
         EnrollmentStatus.Approved, EnrollmentStatus.Rejected, EnrollmentStatus.NeedsInformation, EnrollmentStatus.Expired)] string Status,
     string? ApplicationNumber,
@@ -94,7 +97,8 @@ internal sealed class ListSchoolEnrollmentsEndpoint : IEndpoint
             .RequireAccess(AccessPolicies.SchoolClient)
             .WithSummary("Danh sách hồ sơ của trường · The school's enrolments")
             .WithDescription("Theo lớp rồi họ tên; lọc theo `classCode` và `status`. Mã số BHXH và số điện thoại được che (nhà trường không bao giờ thấy đầy đủ). "
-                + "`limit` ≤ 200 (mặc định 50), `cursor` từ `nextCursor`. Trường khác: 404.")
+                + "`limit` ≤ 200 (mặc định 50), `cursor` từ `nextCursor`. Trường khác: 404. "
+                + "Dữ liệu cá nhân đã bị xoá: họ tên trẻ và số điện thoại là chuỗi rỗng, ngày sinh `null` · erased: child's name and mobile \"\", birth date null.")
             .WithParameter("classCode", "Mã lớp · Class code", "6A1")
             .WithParameter("status", "Trạng thái · Status", EnrollmentStatus.AwaitingGuardianConsent, EnrollmentStatus.All.ToArray(), enumName: "EnrollmentStatus")
             .WithParameter("limit", "Số hồ sơ mỗi trang (1–200) · Page size", "50")

@@ -29,7 +29,9 @@ internal sealed class GetApplicationEndpoint : IEndpoint
             .WithName("GetApplication")
             .WithBearerToken()
             .WithSummary("Xem hồ sơ · Get an application")
-            .WithDescription("Cần `Authorization: Bearer {accessToken}` của chính hồ sơ này. `ETag` dùng cho `If-Match` khi sửa.")
+            .WithDescription("Cần `Authorization: Bearer {accessToken}` của chính hồ sơ này. `ETag` dùng cho `If-Match` khi sửa. "
+                + "Sau khi dữ liệu cá nhân của người này bị xoá (`POST /api/v1/admin/people/{bhxhCode}/erasure`), họ tên, số giấy tờ, địa chỉ, số điện thoại là chuỗi rỗng, email `null`, ngày sinh `0001-01-01`. "
+                + "After the person's data was erased, name, document number, street, phone read \"\", email null, birth date 0001-01-01.")
             .Produces<ApplicationResponse>(StatusCodes.Status200OK)
             .ProducesProblems(CommonProblems.NotFound)
             .WithResponseExample(StatusCodes.Status200OK, ApplicationResponse.Example);
