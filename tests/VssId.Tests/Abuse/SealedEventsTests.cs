@@ -180,6 +180,28 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         var started = (VssId.Modules.GuardianEnrollment.Domain.EnrollmentStarted)(await session.Events.FetchStreamAsync(id))[0].Data;
         // The child's name is gone; the guardian, not erased, still reads.
         Assert.Equal(("", guardian.Phone), (started.Child.FullName, started.Guardian.Phone));
+        // The guardian's view keeps its shape (its schema allows an erased child: checked by the client).
+        var view = (await enrollments.Get(guardian.Token, id)).GetProperty("child");
+        Assert.Equal(("", "0001-01-01"), (view.GetProperty("fullName").GetString(), view.GetProperty("dateOfBirth").GetString()));
+    }
+
+    [Fact]
+    public async Task A_class_list_keeps_its_schema_once_its_child_and_guardian_are_erased()
+    {
+        var school = new VssId.Tests.Schools.SchoolClient(fixture.App);
+        var token = await school.Token("HN-THCS-090");
+        var pupil = VssId.Tests.Schools.SchoolClient.NewPupil();
+        await VssId.Tests.Schools.SchoolClient.Results(await school.PostJson(token, "HN-THCS-090", new { classCode = "6A1", children = new[] { pupil } }));
+        var admin = await school.Identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        foreach (var person in new[] { pupil.BhxhCode, pupil.GuardianBhxhCode })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await school.Identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{person}/erasure", admin)).StatusCode);
+        }
+
+        // Checked against the served schema by the client: blanks are what the contract says an erased person reads as.
+        var item = (await school.List(token, "HN-THCS-090")).GetProperty("items")[0];
+        Assert.Equal(("", JsonValueKind.Null, ""), (item.GetProperty("childFullName").GetString(), item.GetProperty("childDateOfBirth").ValueKind,
+            item.GetProperty("guardianPhone").GetString()));
     }
 
     [Fact]
