@@ -55,7 +55,7 @@ public sealed class ConsentAndRetentionTests
         await using (var scope = app.Services.CreateAsyncScope())
         {
             Assert.Equal(OneTimeCodeIssueStatus.Sent,
-                (await scope.ServiceProvider.GetRequiredService<IOneTimeCodes>().IssueBySms("registration.phone", "retention", phone, PhoneTrust.Unverified, default)).Status);
+                (await scope.ServiceProvider.GetRequiredService<IOneTimeCodes>().IssueBySms("registration.phone", "retention", phone, PhoneTrust.Unverified, null, default)).Status);
         }
         await Eventually.True(async () => await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.outbox WHERE to_address = $1", phone) == 1,
             because: "the SMS is delivered");

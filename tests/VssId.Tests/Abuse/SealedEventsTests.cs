@@ -69,10 +69,17 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
             "SELECT count(*) FROM events.mt_events WHERE stream_id = ANY($1) AND position('sealed:' in data::text) > 0", new[] { id, caseId }) >= 4);
         Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM approval.case_index WHERE subject = $1 AND full_name = 'Nguyễn Văn An'", code));
         var versions = await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM events.mt_events WHERE stream_id = ANY($1)", new[] { id, caseId });
+        // The phone's code, the receipt and the one-time password: each message knows whom it is about.
+        Assert.True(await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND to_address = $2 AND body_redacted <> ''", code, phone) >= 3);
 
         var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
         Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure", admin)).StatusCode);
 
+        // The messages keep only that they were sent: no address, no text, for this person's phone nowhere.
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND (to_address <> '' OR body_redacted <> '' OR body_protected IS NOT NULL)", code));
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_address = $1", phone));
         // The lists forget the person too: the queue's name, the application's phone digest.
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM approval.case_index WHERE subject = $1 AND full_name <> ''", code));
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM registration.application_index WHERE bhxh_code = $1 AND phone <> ''", code));
@@ -291,6 +298,35 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         var keyId = new Guid(Convert.FromBase64String(sealedName["sealed:".Length..]).AsSpan(4, 16));
         Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
             "SELECT count(*) FROM privacy.person_keys WHERE id = $1 AND subject = $2 AND shredded_at IS NULL", keyId, code));
+    }
+
+    [Fact]
+    public async Task A_message_still_waiting_to_go_to_an_erased_person_is_never_sent()
+    {
+        // An API-only host: nothing sends, so the message waits (as it would behind a slow gateway).
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions { Roles = "api" });
+        var code = RegistrationClient.NewCode();
+        var phone = RegistrationClient.NewPhone();
+        var messageId = Guid.NewGuid();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<VssId.Modules.Notifications.Contracts.IMessageSender>().SendSms(
+                new VssId.Modules.Notifications.Contracts.SmsRequest(messageId, phone, VssId.Modules.Notifications.Contracts.MessageTemplates.ApplicationRejected,
+                    new Dictionary<string, string> { ["applicationNumber"] = "HS-01-2026-000001", ["reason"] = "Ảnh chân dung không rõ" }, [code]), default));
+        }
+        var identity = new IdentityClient(app);
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure", admin)).StatusCode);
+
+        Assert.Equal(1, await NotificationsDb.Count(app.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE id = $1 AND status = 'Failed' AND last_error = 'person erased' AND to_address = '' AND body_protected IS NULL",
+            messageId));
+        // Its job, when a worker gets to it, sends nothing.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<VssId.Modules.Notifications.Messaging.SendMessageJob>().Run(messageId, default);
+        }
+        Assert.Equal(0, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.outbox WHERE to_address = $1", phone));
     }
 
     private async Task Sql(string sql)

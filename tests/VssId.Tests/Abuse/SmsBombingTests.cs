@@ -18,7 +18,7 @@ public sealed class SmsBombingTests
     private static async Task<OneTimeCodeIssueStatus> Issue(VssIdApp app, string target, string phone, PhoneTrust trust)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<IOneTimeCodes>().IssueBySms("registration.phone", target, phone, trust, default)).Status;
+        return (await scope.ServiceProvider.GetRequiredService<IOneTimeCodes>().IssueBySms("registration.phone", target, phone, trust, null, default)).Status;
     }
 
     private static Task<long> SmsTo(VssIdApp app, string phone) =>

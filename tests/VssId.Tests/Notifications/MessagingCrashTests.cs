@@ -110,7 +110,7 @@ public sealed class MessagingCrashTests
         async Task<OneTimeCodeIssueStatus> Issue(string target)
         {
             await using var scope = app.Services.CreateAsyncScope();
-            return (await scope.ServiceProvider.GetRequiredService<IOneTimeCodes>().IssueBySms("phone-verification", target, "0352153203", PhoneTrust.Verified, default)).Status;
+            return (await scope.ServiceProvider.GetRequiredService<IOneTimeCodes>().IssueBySms("phone-verification", target, "0352153203", PhoneTrust.Verified, null, default)).Status;
         }
         Assert.Equal(OneTimeCodeIssueStatus.Sent, await Issue("a"));
         Assert.Equal(OneTimeCodeIssueStatus.Sent, await Issue("b"));

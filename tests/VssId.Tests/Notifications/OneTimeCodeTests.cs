@@ -40,7 +40,7 @@ public sealed partial class OneTimeCodeTests(OneTimeCodeFixture fixture) : IClas
 
     private async Task<string> Issue(string target, string phone)
     {
-        var issue = await Codes(c => c.IssueBySms(Purpose, target, phone, PhoneTrust.Unverified, default));
+        var issue = await Codes(c => c.IssueBySms(Purpose, target, phone, PhoneTrust.Unverified, null, default));
         Assert.Equal(OneTimeCodeIssueStatus.Sent, issue.Status);
         return await CodeIn(issue.CodeId!.Value);
     }
@@ -97,7 +97,7 @@ public sealed partial class OneTimeCodeTests(OneTimeCodeFixture fixture) : IClas
         var phone = NewPhone();
         var first = await Issue(target, phone);
         fixture.Time.Advance(TimeSpan.FromSeconds(45));
-        var tooSoon = await Codes(c => c.IssueBySms(Purpose, target, phone, PhoneTrust.Unverified, default));
+        var tooSoon = await Codes(c => c.IssueBySms(Purpose, target, phone, PhoneTrust.Unverified, null, default));
         Assert.Equal(OneTimeCodeIssueStatus.TooSoon, tooSoon.Status);
         Assert.Equal(TimeSpan.FromSeconds(15), tooSoon.RetryAfter);
 
@@ -144,7 +144,7 @@ public sealed partial class OneTimeCodeTests(OneTimeCodeFixture fixture) : IClas
             await Issue(target, phone);
             fixture.Time.Advance(TimeSpan.FromSeconds(61));
         }
-        var refused = await Codes(c => c.IssueBySms(Purpose, target, phone, PhoneTrust.Unverified, default));
+        var refused = await Codes(c => c.IssueBySms(Purpose, target, phone, PhoneTrust.Unverified, null, default));
         Assert.Equal(OneTimeCodeIssueStatus.TooMany, refused.Status);
         Assert.Equal(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(5 * 61), refused.RetryAfter);
         fixture.Time.Advance(refused.RetryAfter + TimeSpan.FromSeconds(1));

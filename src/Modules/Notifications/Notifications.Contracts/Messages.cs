@@ -51,13 +51,15 @@ public static class MessageTemplates
 
 /// <summary>
 /// An SMS to send. <see cref="MessageId"/> is derived from what caused it (an event id, an OTP id):
-/// asking twice with the same id sends once.
+/// asking twice with the same id sends once. <see cref="People"/>: the mã số BHXH of everyone the message is about
+/// (its recipient, a child it names); erasing any of them blanks it (its address masked, its texts gone).
 /// </summary>
-public sealed record SmsRequest(Guid MessageId, string To, string Template, IReadOnlyDictionary<string, string> Parameters);
+public sealed record SmsRequest(Guid MessageId, string To, string Template, IReadOnlyDictionary<string, string> Parameters,
+    IReadOnlyList<string>? People = null);
 
-/// <summary>An email to send; attachments are stored documents, read when the email goes out.</summary>
+/// <summary>An email to send; attachments are stored documents, read when the email goes out. <see cref="People"/> as for an SMS.</summary>
 public sealed record EmailRequest(Guid MessageId, string To, string Template, IReadOnlyDictionary<string, string> Parameters,
-    IReadOnlyList<EmailAttachmentRef> Attachments);
+    IReadOnlyList<EmailAttachmentRef> Attachments, IReadOnlyList<string>? People = null);
 
 /// <summary>A stored document (e.g. a Mẫu 01 PDF) to attach under <see cref="FileName"/>.</summary>
 public sealed record EmailAttachmentRef(Guid DocumentId, string FileName);

@@ -10,11 +10,12 @@ public interface IOneTimeCodes
     /// Issues a code for <paramref name="target"/> and sends it by SMS; or says why not and when to retry.
     /// Besides the per-target limits, a phone, the caller's address block and the hourly budget are limited:
     /// <paramref name="trust"/> says whether the phone was typed in by the caller or is already verified.
+    /// <paramref name="person"/>: the mã số BHXH the code is for, when known (its message is blanked if they are erased).
     /// </summary>
-    Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, PhoneTrust trust, CancellationToken cancellationToken);
+    Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, PhoneTrust trust, string? person, CancellationToken cancellationToken);
 
     /// <summary>Issues a code for <paramref name="target"/> and sends it by email (same limits, no SMS budget).</summary>
-    Task<OneTimeCodeIssue> IssueByEmail(string purpose, string target, string email, CancellationToken cancellationToken);
+    Task<OneTimeCodeIssue> IssueByEmail(string purpose, string target, string email, string? person, CancellationToken cancellationToken);
 
     /// <summary>Checks a code; a valid one is consumed.</summary>
     Task<OneTimeCodeCheck> Verify(string purpose, string target, string code, CancellationToken cancellationToken);

@@ -34,7 +34,10 @@ internal static class NotificationsSchema
         messages.AddColumn("sent_at", "timestamptz");
         // When the scheduled retry of a Retrying message is due: the sweeper's proof that it was lost.
         messages.AddColumn("next_attempt_at", "timestamptz");
+        // The mã số BHXH of the people a message is about: an erasure blanks their messages (ADR 16).
+        messages.AddColumn("people", "text[]");
         messages.Indexes.Add(new IndexDefinition("ix_messages_to_created") { Columns = ["to_address", "created_at"] });
+        messages.Indexes.Add(new IndexDefinition("ix_messages_people") { Columns = ["people"], Method = IndexMethod.gin, Predicate = "people IS NOT NULL" });
         messages.Indexes.Add(new IndexDefinition("ix_messages_channel_created") { Columns = ["channel", "created_at"] });
         messages.Indexes.Add(new IndexDefinition("ix_messages_unsent") { Columns = ["created_at"], Predicate = "status IN ('Pending', 'Retrying')" });
 

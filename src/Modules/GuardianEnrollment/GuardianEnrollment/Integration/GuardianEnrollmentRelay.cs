@@ -19,7 +19,7 @@ internal sealed class GuardianEnrollmentRelay(IServiceScopeFactory scopes, ILogg
             new EnrollingGuardianV1(e.Guardian.BhxhCode, e.Guardian.FullName, e.Guardian.IdentityNumber, e.Relationship, e.Guardian.Phone, e.Guardian.Email),
             e.Documents.Select(d => new EnrolledDocumentV1(d.Kind, d.StorageKey, d.ContentType)).ToArray()),
         EnrollmentStarted { School: { } school } e => new ChildEnrollmentAwaitingConsentV1(domainEvent.StreamId, school.SchoolCode, school.ClassCode,
-            e.Child.FullName, e.Guardian.Phone, e.At),
+            e.Child.FullName, e.Guardian.Phone, e.At, e.Child.BhxhCode, e.Guardian.BhxhCode),
         // Never submitted, so no office's case refers to its photos: they go (issue 13 item 3, as for a registration draft).
         EnrollmentExpired { Discarded: { Count: > 0 } files } => new FilesDiscarded(files),
         _ => null,

@@ -57,7 +57,7 @@ internal sealed class OnChildDecisions(IDocumentSession session, IMessageSender 
             return; // not one of ours
         }
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "child-decision-sms"), phone, smsTemplate,
-            new Dictionary<string, string> { ["applicationNumber"] = number, ["reason"] = reason }), cancellationToken);
+            new Dictionary<string, string> { ["applicationNumber"] = number, ["reason"] = reason }, People(enrollment)), cancellationToken);
         if (email is not null)
         {
             await messages.SendEmail(new EmailRequest(DerivedId.From(context.EventId, "child-decision-email"), email, MessageTemplates.DecisionEmail,
@@ -68,9 +68,11 @@ internal sealed class OnChildDecisions(IDocumentSession session, IMessageSender 
                     ["decision"] = $"{decision} (trẻ {enrollment.Child.FullName})",
                     ["reason"] = note is { Length: > 0 } ? $"{reason} {note}" : reason,
                     ["next"] = next,
-                }, []), cancellationToken);
+                }, [], People(enrollment)), cancellationToken);
         }
     }
+
+    private static string[] People(Enrollment enrollment) => [enrollment.Child.BhxhCode, enrollment.Guardian.BhxhCode];
 
     private Task<Enrollment?> Apply(Guid enrollmentId, object decision, CancellationToken cancellationToken) =>
         Apply(enrollmentId, _ => decision, cancellationToken);

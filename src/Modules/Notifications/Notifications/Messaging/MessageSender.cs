@@ -25,14 +25,15 @@ internal sealed class MessageSender(
     public const string BodyPurpose = "VssId.Notifications.MessageBody";
 
     public Task<bool> SendSms(SmsRequest request, CancellationToken cancellationToken) =>
-        Accept(request.MessageId, Channels.Sms, request.To, request.Template, Templates.RenderSms(request.Template, request.Parameters), [], cancellationToken);
+        Accept(request.MessageId, Channels.Sms, request.To, request.Template, Templates.RenderSms(request.Template, request.Parameters), [], request.People,
+            cancellationToken);
 
     public Task<bool> SendEmail(EmailRequest request, CancellationToken cancellationToken) =>
         Accept(request.MessageId, Channels.Email, request.To, request.Template, Templates.RenderEmail(request.Template, request.Parameters),
-            request.Attachments, cancellationToken);
+            request.Attachments, request.People, cancellationToken);
 
     private async Task<bool> Accept(Guid messageId, string channel, string to, string template, RenderedMessage rendered,
-        IReadOnlyList<EmailAttachmentRef> attachments, CancellationToken cancellationToken)
+        IReadOnlyList<EmailAttachmentRef> attachments, IReadOnlyList<string>? people, CancellationToken cancellationToken)
     {
         var protectedBody = protection.CreateProtector(BodyPurpose).Protect(JsonSerializer.Serialize(new StoredBody(rendered.Body, rendered.HtmlBody)));
         using var scope = AmbientTransaction.Begin();
@@ -43,8 +44,8 @@ internal sealed class MessageSender(
         {
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO notifications.messages
-                    (id, channel, to_address, template, subject, body_protected, body_redacted, attachments, sensitive, status, attempts, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'Pending', 0, $10)
+                    (id, channel, to_address, template, subject, body_protected, body_redacted, attachments, sensitive, status, attempts, created_at, people)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'Pending', 0, $10, $11)
                 ON CONFLICT (id) DO NOTHING
                 """, connection)
             {
@@ -54,6 +55,7 @@ internal sealed class MessageSender(
                     new() { Value = (object?)rendered.Subject ?? DBNull.Value }, new() { Value = protectedBody },
                     new() { Value = rendered.RedactedBody }, new() { Value = JsonSerializer.Serialize(attachments) },
                     new() { Value = rendered.Sensitive }, new() { Value = time.GetUtcNow() },
+                    new() { Value = people is { Count: > 0 } ? people.Distinct(StringComparer.Ordinal).ToArray() : (object)DBNull.Value },
                 },
             };
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken);

@@ -63,13 +63,14 @@ internal sealed class OneTimeCodeService(
 {
     private readonly byte[] _key = keys.For("notifications.one-time-codes");
 
-    public Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, PhoneTrust trust, CancellationToken cancellationToken) =>
-        Issue(purpose, target, phone, trust, sms: true, cancellationToken);
+    public Task<OneTimeCodeIssue> IssueBySms(string purpose, string target, string phone, PhoneTrust trust, string? person, CancellationToken cancellationToken) =>
+        Issue(purpose, target, phone, trust, sms: true, person, cancellationToken);
 
-    public Task<OneTimeCodeIssue> IssueByEmail(string purpose, string target, string email, CancellationToken cancellationToken) =>
-        Issue(purpose, target, email, PhoneTrust.Verified, sms: false, cancellationToken);
+    public Task<OneTimeCodeIssue> IssueByEmail(string purpose, string target, string email, string? person, CancellationToken cancellationToken) =>
+        Issue(purpose, target, email, PhoneTrust.Verified, sms: false, person, cancellationToken);
 
-    private async Task<OneTimeCodeIssue> Issue(string purpose, string target, string address, PhoneTrust trust, bool sms, CancellationToken cancellationToken)
+    private async Task<OneTimeCodeIssue> Issue(string purpose, string target, string address, PhoneTrust trust, bool sms, string? person,
+        CancellationToken cancellationToken)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
@@ -135,11 +136,11 @@ internal sealed class OneTimeCodeService(
         };
         if (sms)
         {
-            await messages.SendSms(new SmsRequest(codeId, address, MessageTemplates.Otp, parameters), cancellationToken);
+            await messages.SendSms(new SmsRequest(codeId, address, MessageTemplates.Otp, parameters, person is null ? null : [person]), cancellationToken);
         }
         else
         {
-            await messages.SendEmail(new EmailRequest(codeId, address, MessageTemplates.OtpEmail, parameters, []), cancellationToken);
+            await messages.SendEmail(new EmailRequest(codeId, address, MessageTemplates.OtpEmail, parameters, [], person is null ? null : [person]), cancellationToken);
         }
         scope.Complete();
         return new OneTimeCodeIssue(OneTimeCodeIssueStatus.Sent, codeId, TimeSpan.FromSeconds(o.ResendAfterSeconds), now.AddSeconds(o.LifetimeSeconds));

@@ -20,7 +20,8 @@ internal sealed class OnApplicationSubmitted(IMessageSender messages, IDeclarati
     {
         var officeName = offices.FindActive(submitted.OfficeCode, VietnamTime.DateOf(time.GetUtcNow()))?.Name ?? submitted.OfficeCode;
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "receipt-sms"), submitted.Phone, MessageTemplates.ApplicationReceived,
-            new Dictionary<string, string> { ["applicationNumber"] = submitted.ApplicationNumber, ["officeName"] = officeName }), cancellationToken);
+            new Dictionary<string, string> { ["applicationNumber"] = submitted.ApplicationNumber, ["officeName"] = officeName }, [submitted.BhxhCode]),
+            cancellationToken);
 
         var documentId = DerivedForms.DeclarationForm(submitted.ApplicationId, submitted.ApplicationNumber);
         var submittedOn = VietnamTime.DateOf(submitted.SubmittedAt);
@@ -39,7 +40,8 @@ internal sealed class OnApplicationSubmitted(IMessageSender messages, IDeclarati
                     ["applicationNumber"] = submitted.ApplicationNumber,
                     ["officeName"] = officeName,
                 },
-                [new EmailAttachmentRef(documentId, $"to-khai-mau-01-{submitted.ApplicationNumber.ToString(CultureInfo.InvariantCulture)}.pdf")]), cancellationToken);
+                [new EmailAttachmentRef(documentId, $"to-khai-mau-01-{submitted.ApplicationNumber.ToString(CultureInfo.InvariantCulture)}.pdf")], [submitted.BhxhCode]),
+                cancellationToken);
         }
     }
 }

@@ -15,5 +15,5 @@ internal sealed class OnResumeLocked(IMessageSender messages) : IIntegrationEven
             new Dictionary<string, string>
             {
                 ["until"] = TimeZoneInfo.ConvertTime(locked.Until, VietnamTime.Zone).ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture),
-            }), cancellationToken);
+            }, locked.BhxhCode is { } person ? [person] : null), cancellationToken);
 }

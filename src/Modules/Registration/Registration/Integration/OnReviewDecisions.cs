@@ -30,11 +30,11 @@ internal sealed class OnReviewDecisions(IDocumentSession session, IMessageSender
         {
             return;
         }
-        await Apply(rejected.ApplicationId, _ => new ApplicationRejected(rejected.ApplicationNumber,
+        var person = await Apply(rejected.ApplicationId, _ => new ApplicationRejected(rejected.ApplicationNumber,
             new DecisionReason(rejected.ReasonCode, rejected.ReasonVi, rejected.ReasonEn, rejected.Note), rejected.DecidedAt), cancellationToken);
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "rejected-sms"), rejected.Phone, MessageTemplates.ApplicationRejected,
-            new Dictionary<string, string> { ["applicationNumber"] = rejected.ApplicationNumber, ["reason"] = rejected.ReasonVi }), cancellationToken);
-        await Email(rejected.ApplicationId, rejected.Email, context, rejected.ApplicationNumber, "không được duyệt", Reason(rejected.ReasonVi, rejected.Note),
+            new Dictionary<string, string> { ["applicationNumber"] = rejected.ApplicationNumber, ["reason"] = rejected.ReasonVi }, person), cancellationToken);
+        await Email(rejected.ApplicationId, rejected.Email, person, context, rejected.ApplicationNumber, "không được duyệt", Reason(rejected.ReasonVi, rejected.Note),
             "Bạn có thể tạo hồ sơ mới khi đã khắc phục, hoặc liên hệ cơ quan BHXH.", cancellationToken);
     }
 
@@ -44,11 +44,11 @@ internal sealed class OnReviewDecisions(IDocumentSession session, IMessageSender
         {
             return;
         }
-        await Apply(requested.ApplicationId, _ => new InformationRequested(requested.ApplicationNumber,
+        var person = await Apply(requested.ApplicationId, _ => new InformationRequested(requested.ApplicationNumber,
             new DecisionReason(requested.ReasonCode, requested.ReasonVi, requested.ReasonEn, requested.Note), requested.DecidedAt), cancellationToken);
         await messages.SendSms(new SmsRequest(DerivedId.From(context.EventId, "needs-information-sms"), requested.Phone, MessageTemplates.NeedsInformation,
-            new Dictionary<string, string> { ["applicationNumber"] = requested.ApplicationNumber, ["reason"] = requested.ReasonVi }), cancellationToken);
-        await Email(requested.ApplicationId, requested.Email, context, requested.ApplicationNumber, "cần bổ sung thông tin", Reason(requested.ReasonVi, requested.Note),
+            new Dictionary<string, string> { ["applicationNumber"] = requested.ApplicationNumber, ["reason"] = requested.ReasonVi }, person), cancellationToken);
+        await Email(requested.ApplicationId, requested.Email, person, context, requested.ApplicationNumber, "cần bổ sung thông tin", Reason(requested.ReasonVi, requested.Note),
             "Vui lòng sửa hồ sơ trên ứng dụng và gửi lại.", cancellationToken);
     }
 
@@ -56,7 +56,7 @@ internal sealed class OnReviewDecisions(IDocumentSession session, IMessageSender
 
     // Mirrors the SMS when an email is on file (messages.md). The approval's email is not sent: its news is
     // the one-time password, which goes by SMS only.
-    private async Task Email(Guid applicationId, string? email, IntegrationEventContext context, string number, string decision, string reason, string next,
+    private async Task Email(Guid applicationId, string? email, IReadOnlyList<string>? person, IntegrationEventContext context, string number, string decision, string reason, string next,
         CancellationToken cancellationToken)
     {
         if (email is null)
@@ -72,17 +72,22 @@ internal sealed class OnReviewDecisions(IDocumentSession session, IMessageSender
                 ["decision"] = decision,
                 ["reason"] = reason,
                 ["next"] = next,
-            }, []), cancellationToken);
+            }, [], person), cancellationToken);
     }
 
-    private async Task Apply(Guid applicationId, Func<string, object> decision, CancellationToken cancellationToken)
+    /// <summary>Appends the decision when the application takes it; answers whose application it is (for the messages that follow).</summary>
+    private async Task<IReadOnlyList<string>?> Apply(Guid applicationId, Func<string, object> decision, CancellationToken cancellationToken)
     {
         var stream = await session.Events.FetchForWriting<Application>(applicationId, cancellationToken);
-        if (stream.Aggregate is not { ApplicationNumber: { } number } application || application.Decide(decision(number)) is not { } accepted)
+        if (stream.Aggregate is not { ApplicationNumber: { } number } application)
         {
-            return;
+            return null;
         }
-        stream.AppendOne(accepted);
-        await session.SaveChangesAsync(cancellationToken);
+        if (application.Decide(decision(number)) is { } accepted)
+        {
+            stream.AppendOne(accepted);
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        return [application.Declaration.BhxhCode];
     }
 }

@@ -24,7 +24,7 @@ internal sealed class RegistrationRelay(IServiceScopeFactory scopes, ILogger<Reg
             DeclarationByEmail = e.SendDeclarationByEmail,
             ProvinceName = e.ProvinceName,
         },
-        ResumeLocked e => new ApplicationResumeLockedV1(domainEvent.StreamId, e.Phone, e.At, e.Until),
+        ResumeLocked e => new ApplicationResumeLockedV1(domainEvent.StreamId, e.Phone, e.At, e.Until, e.BhxhCode),
         DocumentAttached { Discarded: { } replaced } => new FilesDiscarded([replaced]),
         ApplicationWithdrawn { Discarded: { Count: > 0 } files } => new FilesDiscarded(files),
         ApplicationExpired { Discarded: { Count: > 0 } files } => new FilesDiscarded(files),

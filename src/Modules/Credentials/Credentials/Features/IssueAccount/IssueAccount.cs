@@ -81,7 +81,7 @@ public sealed class IssueAccountHandler(
         // Sent at most once whatever the number of runs: the message id is the application's.
         await messages.SendSms(new SmsRequest(DerivedId.From(command.ApplicationId, "vssid.account-issued-sms"), command.Phone,
             command.Kind == CaseKinds.Child ? MessageTemplates.ChildAccountIssued : MessageTemplates.AccountIssued,
-            new Dictionary<string, string> { ["bhxhCode"] = command.BhxhCode, ["password"] = password }), cancellationToken);
+            new Dictionary<string, string> { ["bhxhCode"] = command.BhxhCode, ["password"] = password }, [command.BhxhCode]), cancellationToken);
         return id;
     }
 }

@@ -186,8 +186,8 @@ public sealed class IssueTokenHandler(
                 // One SMS per lock: the id is the lock's own.
                 await messages.SendSms(new SmsRequest(DerivedId.FromKey("vssid.account-locked", $"{account.Id:N}:{locked.Until.UtcTicks}"), phone,
                     MessageTemplates.AccountLocked,
-                    new Dictionary<string, string> { ["minutes"] = ((int)Account.LockDuration.TotalMinutes).ToString(CultureInfo.InvariantCulture) }),
-                    cancellationToken);
+                    new Dictionary<string, string> { ["minutes"] = ((int)Account.LockDuration.TotalMinutes).ToString(CultureInfo.InvariantCulture) },
+                    [account.UserName]), cancellationToken);
             }
             logger.LogWarning("Account {AccountId} locked after {Failures} refused logins", account.Id, Account.MaxFailedLogins);
         }

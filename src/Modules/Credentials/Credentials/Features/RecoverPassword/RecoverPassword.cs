@@ -54,8 +54,8 @@ public sealed class PasswordResetHandlers(IDocumentSession session, IOneTimeCode
             return Mediator.Unit.Value;
         }
         var issue = channel == "email"
-            ? account.Email is { } email ? await codes.IssueByEmail(Purpose, account.Id.ToString(), email, cancellationToken) : null
-            : account.Phone is { } phone ? await codes.IssueBySms(Purpose, account.Id.ToString(), phone, PhoneTrust.Verified, cancellationToken) : null;
+            ? account.Email is { } email ? await codes.IssueByEmail(Purpose, account.Id.ToString(), email, account.UserName, cancellationToken) : null
+            : account.Phone is { } phone ? await codes.IssueBySms(Purpose, account.Id.ToString(), phone, PhoneTrust.Verified, account.UserName, cancellationToken) : null;
         if (issue is { Status: not OneTimeCodeIssueStatus.Sent })
         {
             logger.LogInformation("Password reset code for account {AccountId} not sent: {Status}", account.Id, issue.Status);

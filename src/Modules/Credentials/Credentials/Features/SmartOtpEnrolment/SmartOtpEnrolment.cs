@@ -48,7 +48,7 @@ public sealed class SmartOtpHandlers(IDocumentSession session, IOneTimeCodes cod
         {
             throw new ProblemException(CommonProblems.NotFound);
         }
-        var issue = await codes.IssueBySms(Purpose, account.Id.ToString(), phone, PhoneTrust.Verified, cancellationToken);
+        var issue = await codes.IssueBySms(Purpose, account.Id.ToString(), phone, PhoneTrust.Verified, account.UserName, cancellationToken);
         if (issue.Status != OneTimeCodeIssueStatus.Sent)
         {
             throw new ProblemException(CredentialsProblems.OtpUnavailable, retryAfter: issue.RetryAfter);

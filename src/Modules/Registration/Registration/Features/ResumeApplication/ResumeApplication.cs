@@ -48,7 +48,7 @@ public sealed class ResumeHandlers(IDocumentSession session, Npgsql.NpgsqlDataSo
         if (await Find(command.Request.BhxhCode, command.Request.Phone, cancellationToken) is { } application
             && !(await session.Events.AggregateStreamAsync<Application>(application.Id, token: cancellationToken))!.ResumeLockedAt(time.GetUtcNow()))
         {
-            await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Phone, PhoneTrust.Verified, cancellationToken);
+            await codes.IssueBySms(Purpose, application.Id.ToString("N"), application.Phone, PhoneTrust.Verified, command.Request.BhxhCode, cancellationToken);
         }
         return Unit.Value;
     }

@@ -34,7 +34,8 @@ public sealed class SendPhoneCodeHandler(IQuerySession session, IOneTimeCodes co
         {
             throw new ProblemException(RegistrationProblems.NotEditable);
         }
-        var issue = await codes.IssueBySms(Purpose, Target(application), application.Declaration.Phone, PhoneTrust.Unverified, cancellationToken);
+        var issue = await codes.IssueBySms(Purpose, Target(application), application.Declaration.Phone, PhoneTrust.Unverified, application.Declaration.BhxhCode,
+            cancellationToken);
         return issue.Status switch
         {
             OneTimeCodeIssueStatus.Sent => Mediator.Unit.Value,

@@ -1,0 +1,25 @@
+using Mediator;
+using Npgsql;
+using VssId.BuildingBlocks.Privacy;
+
+namespace VssId.Modules.Notifications.Integration;
+
+/// <summary>
+/// An erased person's messages keep only that they were sent (channel, template, times, status): the address and every
+/// text go at once rather than at the retention period, and a message still waiting to go out is not sent. In the
+/// erasure's transaction, through the process's one data source (ADR 16).
+/// </summary>
+public sealed class OnPersonErased(NpgsqlDataSource database) : INotificationHandler<PersonErased>
+{
+    public async ValueTask Handle(PersonErased notification, CancellationToken cancellationToken)
+    {
+        await using var blank = database.CreateCommand("""
+            UPDATE notifications.messages SET to_address = '', body_redacted = '', subject = NULL, body_protected = NULL,
+                last_error = CASE WHEN status IN ('Pending', 'Retrying') THEN 'person erased' END,
+                status = CASE WHEN status IN ('Pending', 'Retrying') THEN 'Failed' ELSE status END, next_attempt_at = NULL
+            WHERE people @> ARRAY[$1::text]
+            """);
+        blank.Parameters.Add(new NpgsqlParameter { Value = notification.BhxhCode });
+        await blank.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
