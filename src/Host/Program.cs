@@ -69,8 +69,9 @@ services.AddVssIdDataProtection();
 services.AddMemoryCache();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeyWrapping>();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeys>();
-// Every process forgets a shredded key when the erasure commits, wherever it ran.
-services.AddHostedService<VssId.BuildingBlocks.Privacy.PersonKeyShreddings>();
+// Every process forgets a shredded key when the erasure commits, wherever it ran; one connection listens for all channels.
+services.AddSingleton<VssId.BuildingBlocks.Marten.IPostgresChannel, VssId.BuildingBlocks.Privacy.PersonKeyShreddings>();
+services.AddHostedService<VssId.BuildingBlocks.Marten.PostgresListener>();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PhoneDigests>();
 // Events and documents stored in clear before sealing existed are sealed in the background (ADR 16).
 services.AddRecurringJob<VssId.BuildingBlocks.Privacy.SealStoredDataJob>("privacy.seal-stored-data", job => job.Run(CancellationToken.None), Hangfire.Cron.Hourly());

@@ -5,43 +5,59 @@ using Npgsql;
 namespace VssId.BuildingBlocks.Marten;
 
 /// <summary>
-/// LISTENs on one PostgreSQL channel for the life of the process, on a connection of its own, and reconnects a second
-/// after it is lost. What a process remembers in memory on the strength of these notifications must be forgotten when
-/// the connection is (a notification sent meanwhile is never delivered): <see cref="Listening"/> is false then,
-/// and <see cref="OnListening"/> runs each time the channel is listened to again.
+/// What a process keeps in memory on the strength of a PostgreSQL <c>NOTIFY</c> channel (token stamps, shredded keys):
+/// forgotten when a notification arrives, and wholesale when notifications may have been missed.
 /// </summary>
-public abstract class PostgresListener(NpgsqlDataSource database, string channel, ILogger logger) : BackgroundService
+public interface IPostgresChannel
 {
-    private volatile bool _listening;
-
-    /// <summary>Whether a notification committed now reaches this process.</summary>
-    protected bool Listening => _listening;
+    /// <summary>The channel's name (a plain identifier).</summary>
+    string Channel { get; }
 
     /// <summary>The channel is listened to (again): anything remembered before may have missed a notification.</summary>
-    protected abstract void OnListening();
+    void OnListening();
 
-    /// <summary>A notification's payload; runs on the listening connection's thread, so it must be quick.</summary>
-    protected abstract void OnNotification(string payload);
+    /// <summary>A notification's payload; runs on the listening connection's thread, so it must be quick and not throw.</summary>
+    void OnNotification(string payload);
 
     /// <summary>The connection was lost or the process stops: notifications are missed from now on.</summary>
-    protected virtual void OnDeaf()
-    {
-    }
+    void OnDeaf();
+}
+
+/// <summary>
+/// One connection per process LISTENs on every <see cref="IPostgresChannel"/> for the life of the process (not one per
+/// channel: the pool is bounded, ADR 9), and reconnects a second after it is lost.
+/// </summary>
+public sealed class PostgresListener(NpgsqlDataSource database, IEnumerable<IPostgresChannel> channels, ILogger<PostgresListener> logger)
+    : BackgroundService
+{
+    private readonly Dictionary<string, IPostgresChannel> _channels = channels.ToDictionary(c => c.Channel, StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_channels.Count == 0)
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var connection = await database.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => OnNotification(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
+                connection.Notification += (_, e) =>
+                {
+                    if (_channels.TryGetValue(e.Channel, out var channel))
+                    {
+                        channel.OnNotification(e.Payload);
+                    }
+                };
+                await using (var listen = new NpgsqlCommand(string.Concat(_channels.Keys.Select(name => $"LISTEN {name};")), connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
-                OnListening();
-                _listening = true;
+                foreach (var channel in _channels.Values)
+                {
+                    channel.OnListening();
+                }
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);
@@ -52,12 +68,14 @@ public abstract class PostgresListener(NpgsqlDataSource database, string channel
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
             {
-                logger.LogWarning(e, "Listening on {Channel} failed; listening again in a second", channel);
+                logger.LogWarning(e, "Listening for PostgreSQL notifications failed; listening again in a second");
             }
             finally
             {
-                _listening = false;
-                OnDeaf();
+                foreach (var channel in _channels.Values)
+                {
+                    channel.OnDeaf();
+                }
             }
             if (!stoppingToken.IsCancellationRequested)
             {

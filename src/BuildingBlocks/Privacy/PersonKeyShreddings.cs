@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using VssId.BuildingBlocks.Marten;
 
 namespace VssId.BuildingBlocks.Privacy;
@@ -9,16 +7,22 @@ namespace VssId.BuildingBlocks.Privacy;
 /// process forgets the keys <see cref="PersonKeys.Shred"/> announces, and everything it remembered when it listens
 /// again after a lost connection (a shredding may have been announced meanwhile).
 /// </summary>
-public sealed class PersonKeyShreddings(PersonKeys keys, NpgsqlDataSource database, ILogger<PersonKeyShreddings> logger)
-    : PostgresListener(database, PersonKeys.ShreddedChannel, logger)
+public sealed class PersonKeyShreddings(PersonKeys keys) : IPostgresChannel
 {
-    protected override void OnListening() => keys.ForgetEverything();
+    public string Channel => PersonKeys.ShreddedChannel;
 
-    protected override void OnNotification(string payload)
+    public void OnListening() => keys.ForgetEverything();
+
+    public void OnNotification(string payload)
     {
         if (Guid.TryParse(payload, out var id))
         {
             keys.Shredded(id);
         }
+    }
+
+    // Keys remembered stay for at most PersonKeys.CacheFor; listening again forgets them all.
+    public void OnDeaf()
+    {
     }
 }

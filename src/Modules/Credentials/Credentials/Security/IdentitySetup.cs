@@ -133,7 +133,7 @@ public static class IdentitySetup
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
             o.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Current);
         services.AddSingleton<PrincipalStamps>();
-        services.AddHostedService(sp => sp.GetRequiredService<PrincipalStamps>());
+        services.AddSingleton<VssId.BuildingBlocks.Marten.IPostgresChannel>(sp => sp.GetRequiredService<PrincipalStamps>());
 
         services.AddAuthorizationBuilder()
             .AddPolicy(AccessPolicies.Person, p => Person(p, Roles.Citizen, Roles.Officer, Roles.Admin).RequireAssertion(PasswordInForce))

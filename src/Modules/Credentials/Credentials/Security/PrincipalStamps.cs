@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using VssId.BuildingBlocks.Marten;
 using VssId.BuildingBlocks.Security;
 using VssId.Modules.Credentials.Domain;
@@ -19,15 +17,17 @@ namespace VssId.Modules.Credentials.Security;
 /// change forgets at once. While the LISTEN connection is down nothing is remembered (every request reads
 /// PostgreSQL), so a missed notification can never keep a disabled account in.
 /// </summary>
-public sealed class PrincipalStamps(IServiceScopeFactory scopes, NpgsqlDataSource database, ILogger<PrincipalStamps> logger)
-    : PostgresListener(database, Channel, logger)
+public sealed class PrincipalStamps(IServiceScopeFactory scopes) : IPostgresChannel
 {
-    public const string Channel = "vssid_principal_changed";
+    public const string ChannelName = "vssid_principal_changed";
     private const int MaxRemembered = 200_000;
 
     // subject → the stamp in force ("client" for a live client), or null when the subject may not use tokens.
     private readonly ConcurrentDictionary<string, string?> _remembered = new(StringComparer.Ordinal);
     private long _changes;
+    private volatile bool _listening;
+
+    public string Channel => ChannelName;
 
     /// <summary>Queues the notification into <paramref name="session"/>'s transaction: it is sent if and only if the change commits.</summary>
     public static void Announce(IDocumentSession session, string subject)
@@ -38,7 +38,7 @@ public sealed class PrincipalStamps(IServiceScopeFactory scopes, NpgsqlDataSourc
         {
             throw new ArgumentException("A subject is a GUID or a client id.", nameof(subject));
         }
-        session.QueueSqlCommand($"NOTIFY {Channel}, '{subject}'");
+        session.QueueSqlCommand($"NOTIFY {ChannelName}, '{subject}'");
     }
 
     /// <summary>Forgets <paramref name="subject"/> in this process (right after the change committed here).</summary>
@@ -57,14 +57,14 @@ public sealed class PrincipalStamps(IServiceScopeFactory scopes, NpgsqlDataSourc
             return false;
         }
         var expected = isClient ? "client" : principal.FindFirst(VssIdClaims.Stamp)?.Value;
-        if (Listening && _remembered.TryGetValue(subject, out var remembered))
+        if (_listening && _remembered.TryGetValue(subject, out var remembered))
         {
             return remembered is not null && remembered == expected;
         }
         var changesBefore = Interlocked.Read(ref _changes);
         var current = await Read(subject, isClient, cancellationToken);
         // Remembered only if no change was announced while it was read (else the read may predate it).
-        if (Listening && Interlocked.Read(ref _changes) == changesBefore)
+        if (_listening && Interlocked.Read(ref _changes) == changesBefore)
         {
             if (_remembered.Count >= MaxRemembered)
             {
@@ -88,14 +88,19 @@ public sealed class PrincipalStamps(IServiceScopeFactory scopes, NpgsqlDataSourc
         return account is { Closed: false } ? account.SecurityStamp.ToString(CultureInfo.InvariantCulture) : null;
     }
 
-    protected override void OnListening()
+    public void OnListening()
     {
         // Anything remembered before this connection listened may have missed a change.
         Interlocked.Increment(ref _changes);
         _remembered.Clear();
+        _listening = true;
     }
 
-    protected override void OnNotification(string payload) => Forget(payload);
+    public void OnNotification(string payload) => Forget(payload);
 
-    protected override void OnDeaf() => _remembered.Clear();
+    public void OnDeaf()
+    {
+        _listening = false;
+        _remembered.Clear();
+    }
 }
