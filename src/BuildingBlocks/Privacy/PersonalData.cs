@@ -18,6 +18,16 @@ public interface IDataSubject
 }
 
 /// <summary>
+/// An event that may name its person only through its stream: stored before it carried the mã số BHXH itself, it has
+/// no subject of its own, and <see cref="SealStoredDataJob"/> gives it the one its stream's first event names.
+/// </summary>
+public interface INamesPersonThroughStream : IDataSubject
+{
+    /// <summary>The same event naming <paramref name="subject"/>.</summary>
+    IDataSubject WithSubject(string subject);
+}
+
+/// <summary>
 /// A person's keys are being shredded (published in-process by the erasure, inside its transaction): each module blanks
 /// what its indexes keep of them in clear for its lists (names, masked or hashed phones). A handler writes through the
 /// process's <c>NpgsqlDataSource</c>, one statement at a time, so that it joins that transaction; no Marten session.

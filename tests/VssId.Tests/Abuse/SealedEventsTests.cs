@@ -118,6 +118,17 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
             Assert.Equal(1, await update.ExecuteNonQueryAsync());
         }
         Assert.Contains(phone, await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id), StringComparison.Ordinal);
+        // And the phone's confirmation as stored before it named its person: the phone in clear, no mã số BHXH.
+        const string Verified = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND type = 'registration.phone_verified'";
+        var verified = System.Text.Json.Nodes.JsonNode.Parse(await Scalar(connection, Verified, id))!.AsObject();
+        Unseal(verified, people);
+        verified.Remove("BhxhCode");
+        await using (var update = new Npgsql.NpgsqlCommand("UPDATE events.mt_events SET data = $1::jsonb WHERE stream_id = $2 AND type = 'registration.phone_verified'", connection)
+            { Parameters = { new() { Value = verified.ToJsonString() }, new() { Value = id } } })
+        {
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+        Assert.Contains($"\"Phone\": \"{phone}\"", await Scalar(connection, Verified, id), StringComparison.Ordinal);
 
         var job = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.SealStoredDataJob>();
         await job.Run(CancellationToken.None);
@@ -127,10 +138,15 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         {
             Assert.DoesNotContain(secret, resealed, StringComparison.Ordinal);
         }
+        // The confirmation now names the person its stream's first event names, and its phone is sealed with their key.
+        Assert.DoesNotContain(phone, await Scalar(connection, Verified, id), StringComparison.Ordinal);
         await using var session = fixture.App.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        var started = (RegistrationEvents.ApplicationStarted)(await session.Events.FetchStreamAsync(id))[0].Data;
+        var events = await session.Events.FetchStreamAsync(id);
+        var started = (RegistrationEvents.ApplicationStarted)events[0].Data;
         Assert.Equal(("Nguyễn Văn An", phone, IdentityNumber, new DateOnly(1990, 3, 15)),
             (started.Declaration.FullName, started.Declaration.Phone, started.Declaration.IdentityDocument.Number, started.Declaration.DateOfBirth));
+        var confirmation = events.Select(e => e.Data).OfType<RegistrationEvents.PhoneVerified>().Single();
+        Assert.Equal((phone, code), (confirmation.Phone, confirmation.BhxhCode));
         // Again: nothing left to do, nothing rewritten.
         await job.Run(CancellationToken.None);
         Assert.Equal(resealed, await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id));

@@ -32,9 +32,11 @@ public sealed record ApplicationStarted(Guid ApplicationId, Declaration Declarat
 public sealed record DeclarationReplaced(Declaration Declaration, DateTimeOffset At);
 
 /// <summary>The phone confirmed by OTP; <see cref="BhxhCode"/> names whose key seals it (null in events stored before sealing).</summary>
-public sealed record PhoneVerified([property: PersonalData] string Phone, DateTimeOffset At, string? BhxhCode = null) : IDataSubject
+public sealed record PhoneVerified([property: PersonalData] string Phone, DateTimeOffset At, string? BhxhCode = null) : INamesPersonThroughStream
 {
     string? IDataSubject.DataSubject => BhxhCode;
+
+    IDataSubject INamesPersonThroughStream.WithSubject(string subject) => this with { BhxhCode = subject };
 }
 
 /// <summary>A photo stored; <see cref="Discarded"/> is the file it replaced when no submission refers to it (deleted by a reaction).</summary>
@@ -72,7 +74,10 @@ public sealed record AccessTokenReissued(string AccessTokenHash, DateTimeOffset 
 public sealed record ResumeFailed(DateTimeOffset At);
 
 /// <summary>Too many wrong resume codes in a day: resume is shut for this application until <see cref="Until"/>; the owner is told by SMS.</summary>
-public sealed record ResumeLocked([property: PersonalData] string Phone, DateTimeOffset At, DateTimeOffset Until, string? BhxhCode = null) : IDataSubject
+public sealed record ResumeLocked([property: PersonalData] string Phone, DateTimeOffset At, DateTimeOffset Until, string? BhxhCode = null)
+    : INamesPersonThroughStream
 {
     string? IDataSubject.DataSubject => BhxhCode;
+
+    IDataSubject INamesPersonThroughStream.WithSubject(string subject) => this with { BhxhCode = subject };
 }
