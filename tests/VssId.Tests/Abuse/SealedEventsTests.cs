@@ -317,6 +317,33 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     [Fact]
+    public async Task A_process_whose_listening_connection_was_cut_still_forgets_a_shredded_key()
+    {
+        await using var other = new VssIdApp(fixture.ConnectionString, new VssIdAppOptions { Roles = "api" });
+        var elsewhere = new RegistrationClient(other.CreateClient());
+        var code = RegistrationClient.NewCode();
+        var (id, token) = await elsewhere.Start(RegistrationClient.Declaration(code, RegistrationClient.NewPhone()));
+        async Task<string> Read() => await (await elsewhere.Send(HttpMethod.Get, $"/api/v1/registrations/{id}", token)).Content.ReadAsStringAsync();
+        Assert.Contains("Nguyễn Văn An", await Read(), StringComparison.Ordinal);
+        const string Listening = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN vssid_%'";
+        await Eventually.True(async () => await NotificationsDb.Count(fixture.ConnectionString, Listening) == 2, because: "both processes listen");
+        var identity = new IdentityClient(fixture.App);
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+
+        // Every listening connection is cut (a failover, a restart of the proxy in front of PostgreSQL)…
+        Assert.Equal(2, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid) WHERE datname = current_database() AND query LIKE 'LISTEN vssid_%'"));
+        // …and the person is erased at once, while the other process waits a second before it listens again: it never
+        // hears of this shredding.
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure", admin)).StatusCode);
+
+        // Within seconds the other process listens again and has forgotten the key: missed or heard, the shredding counts.
+        await Eventually.True(async () => !(await Read()).Contains("Nguyễn Văn An", StringComparison.Ordinal), within: TimeSpan.FromSeconds(10),
+            because: "a process that listens again forgets every key it held");
+        await Eventually.True(async () => await NotificationsDb.Count(fixture.ConnectionString, Listening) == 2, because: "both processes listen again");
+    }
+
+    [Fact]
     public async Task A_message_still_waiting_to_go_to_an_erased_person_is_never_sent()
     {
         // An API-only host: nothing sends, so the message waits (as it would behind a slow gateway).
