@@ -88,6 +88,8 @@ public sealed class PersonKeyWrapping(NpgsqlDataSource database, IDataProtection
             return (found.Id, found.Key);
         }
         var made = new Kwk(Guid.CreateVersion7(), RandomNumberGenerator.GetBytes(KeySize), now);
+        // Committed on its own: keys wrapped under it must never outlive it because a caller's transaction rolled back.
+        using var outside = VssId.BuildingBlocks.Transactions.AmbientTransaction.Outside();
         using var insert = database.CreateCommand($"INSERT INTO {TableName} (id, protected_key, created_at) VALUES ($1, $2, $3)");
         insert.Parameters.Add(new NpgsqlParameter { Value = made.Id });
         insert.Parameters.Add(new NpgsqlParameter { Value = _protector.Protect(Convert.ToBase64String(made.Key)) });
@@ -100,6 +102,7 @@ public sealed class PersonKeyWrapping(NpgsqlDataSource database, IDataProtection
 
     private async ValueTask<byte[]> Load(Guid kwkId, bool sync, CancellationToken cancellationToken)
     {
+        using var outside = VssId.BuildingBlocks.Transactions.AmbientTransaction.Outside();
         using var select = database.CreateCommand($"SELECT protected_key FROM {TableName} WHERE id = $1");
         select.Parameters.Add(new NpgsqlParameter { Value = kwkId });
         var stored = (string?)(sync ? select.ExecuteScalar() : await select.ExecuteScalarAsync(cancellationToken))

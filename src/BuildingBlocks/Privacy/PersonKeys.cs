@@ -289,6 +289,8 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
             return Remember(subject, stored.Id, await wrapping.Unwrap(stored.Id, stored.WrappedKey, sync, cancellationToken), heard);
         }
         var key = New(subject);
+        // Committed on its own: remembered at once, it must not vanish with a caller's transaction that rolls back.
+        using var outside = VssId.BuildingBlocks.Transactions.AmbientTransaction.Outside();
         await using var insert = database.CreateCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES ($1, $2, $3, $4)");
         foreach (var value in new object[] { key.Id, subject, await wrapping.Wrap(key.Id, key.Key, sync, cancellationToken), time.GetUtcNow() })
         {
@@ -340,6 +342,9 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
     internal static async ValueTask<T?> FirstRow<T>(NpgsqlDataSource database, bool sync, string sql, object[] parameters,
         Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) where T : struct
     {
+        // Keys are read on a connection of their own, never enlisted: a caller inside a transaction scope may hold its
+        // connection open (a message job under its row lock), and a second enlisted one would need two-phase commit.
+        using var outside = VssId.BuildingBlocks.Transactions.AmbientTransaction.Outside();
         using var command = database.CreateCommand(sql);
         foreach (var value in parameters)
         {

@@ -17,4 +17,10 @@ public static class AmbientTransaction
     public static TransactionScope Begin(TransactionScopeOption option = TransactionScopeOption.Required, TimeSpan? timeout = null) =>
         new(option, new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = timeout ?? TransactionManager.DefaultTimeout },
             TransactionScopeAsyncFlowOption.Enabled);
+
+    /// <summary>
+    /// Outside any ambient transaction: for what must commit on its own whatever the caller's transaction does, and
+    /// for a read on a second connection while the caller's is open (enlisting it would need two-phase commit).
+    /// </summary>
+    public static TransactionScope Outside() => new(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
 }

@@ -72,6 +72,18 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         // The phone's code, the receipt and the one-time password: each message knows whom it is about.
         Assert.True(await NotificationsDb.Count(fixture.ConnectionString,
             "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND to_address = $2 AND body_redacted <> ''", code, phone) >= 3);
+        // Their texts are sealed with the person's key (a backup holds them only as noise once the key is gone).
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, """
+            SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1]
+              AND (body_redacted NOT LIKE 'sealed:%' OR body_protected NOT LIKE 'sealed:%' OR position($2 in body_redacted) > 0)
+            """, code, number));
+        await using var backup = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await backup.OpenAsync();
+        var copied = (string)(await new Npgsql.NpgsqlCommand(
+            $"SELECT body_redacted FROM notifications.messages WHERE people @> ARRAY['{code}'] AND template = 'application_received'", backup).ExecuteScalarAsync())!;
+        var keys = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
+        Assert.Contains(number, System.Text.Encoding.UTF8.GetString((await keys.Open(Convert.FromBase64String(copied["sealed:".Length..]), default))!),
+            StringComparison.Ordinal);
 
         var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
         Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure", admin)).StatusCode);
@@ -80,6 +92,8 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString,
             "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND (to_address <> '' OR body_redacted <> '' OR body_protected IS NOT NULL)", code));
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_address = $1", phone));
+        // The copy taken before (a backup) opens to nothing.
+        Assert.Null(await keys.Open(Convert.FromBase64String(copied["sealed:".Length..]), default));
         // The lists forget the person too: the queue's name, the application's phone digest.
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM approval.case_index WHERE subject = $1 AND full_name <> ''", code));
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM registration.application_index WHERE bhxh_code = $1 AND phone <> ''", code));
@@ -341,6 +355,24 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         await Eventually.True(async () => !(await Read()).Contains("Nguyễn Văn An", StringComparison.Ordinal), within: TimeSpan.FromSeconds(10),
             because: "a process that listens again forgets every key it held");
         await Eventually.True(async () => await NotificationsDb.Count(fixture.ConnectionString, Listening) == 2, because: "both processes listen again");
+    }
+
+    [Fact]
+    public async Task A_key_made_inside_a_transaction_that_rolls_back_is_still_stored()
+    {
+        // A one-time code whose transaction fails after its SMS text was sealed: the key that sealed it was made and
+        // remembered, so it must exist whatever that transaction does (else later data sealed with it is lost).
+        var keys = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
+        var person = RegistrationClient.NewCode();
+        byte[] blob;
+        using (VssId.BuildingBlocks.Transactions.AmbientTransaction.Begin())
+        {
+            blob = await keys.Seal(person, "VssID: mã xác thực"u8.ToArray(), default);
+            // Not completed: rolled back.
+        }
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM privacy.person_keys WHERE subject = $1 AND shredded_at IS NULL", person));
+        Assert.Equal("VssID: mã xác thực", System.Text.Encoding.UTF8.GetString((await keys.Open(blob, default))!));
     }
 
     [Fact]

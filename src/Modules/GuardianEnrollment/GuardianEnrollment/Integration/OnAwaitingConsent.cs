@@ -24,5 +24,5 @@ internal sealed class OnAwaitingConsent(IMessageSender messages, ConsentCodes co
                 ["classCode"] = awaiting.ClassCode,
                 ["code"] = codes.For(awaiting.EnrollmentId),
                 ["days"] = ((int)Enrollment.ConsentWindow.TotalDays).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }, new[] { awaiting.ChildBhxhCode, awaiting.GuardianBhxhCode }.OfType<string>().ToArray()), cancellationToken);
+            }, new[] { awaiting.GuardianBhxhCode, awaiting.ChildBhxhCode }.OfType<string>().ToArray()), cancellationToken);
 }

@@ -72,7 +72,8 @@ internal sealed class OnChildDecisions(IDocumentSession session, IMessageSender 
         }
     }
 
-    private static string[] People(Enrollment enrollment) => [enrollment.Child.BhxhCode, enrollment.Guardian.BhxhCode];
+    // The guardian receives it (their key seals it); the child is named in it.
+    private static string[] People(Enrollment enrollment) => [enrollment.Guardian.BhxhCode, enrollment.Child.BhxhCode];
 
     private Task<Enrollment?> Apply(Guid enrollmentId, object decision, CancellationToken cancellationToken) =>
         Apply(enrollmentId, _ => decision, cancellationToken);

@@ -27,7 +27,7 @@ internal sealed class OnEnrollmentSubmitted(IMessageSender messages, IDeclaratio
             new GuardianV1(g.FullName, g.BhxhCode, g.IdentityNumber, Relationships.InVietnamese(g.Relationship), g.Phone), g.Phone, g.Email), cancellationToken);
         await messages.SendSms(new SmsRequest(DerivedId.From(submitted.EnrollmentId, "enrollment-receipt:" + submitted.ApplicationNumber), g.Phone,
             MessageTemplates.EnrollmentReceived,
-            new Dictionary<string, string> { ["applicationNumber"] = submitted.ApplicationNumber, ["officeName"] = officeName }, [submitted.BhxhCode, g.BhxhCode]),
+            new Dictionary<string, string> { ["applicationNumber"] = submitted.ApplicationNumber, ["officeName"] = officeName }, [g.BhxhCode, submitted.BhxhCode]),
             cancellationToken);
     }
 }

@@ -12,13 +12,15 @@ namespace VssId.Modules.Notifications.Messaging;
 
 /// <summary>
 /// Accepts a message: renders it, records it (body encrypted) and enqueues its send job in one
-/// transaction — both or neither. The primary key on the message id makes a second request with the
+/// transaction — both or neither. A message about a person has its texts sealed with their key (so an erasure reaches
+/// copies in backups too); one about nobody yet (a code to a typed-in phone) is protected by Data Protection. The primary key on the message id makes a second request with the
 /// same id a no-op, so a redelivered event or a retried handler never sends twice.
 /// </summary>
 internal sealed class MessageSender(
     NpgsqlDataSource dataSource,
     IBackgroundJobClient jobs,
     IDataProtectionProvider protection,
+    VssId.BuildingBlocks.Privacy.PersonKeys people,
     TimeProvider time,
     ILogger<MessageSender> logger) : IMessageSender
 {
@@ -33,9 +35,12 @@ internal sealed class MessageSender(
             request.Attachments, request.People, cancellationToken);
 
     private async Task<bool> Accept(Guid messageId, string channel, string to, string template, RenderedMessage rendered,
-        IReadOnlyList<EmailAttachmentRef> attachments, IReadOnlyList<string>? people, CancellationToken cancellationToken)
+        IReadOnlyList<EmailAttachmentRef> attachments, IReadOnlyList<string>? about, CancellationToken cancellationToken)
     {
-        var protectedBody = protection.CreateProtector(BodyPurpose).Protect(JsonSerializer.Serialize(new StoredBody(rendered.Body, rendered.HtmlBody)));
+        var body = JsonSerializer.Serialize(new StoredBody(rendered.Body, rendered.HtmlBody));
+        var (protectedBody, redactedBody) = about is [var owner, ..]
+            ? (await Seal(owner, body, cancellationToken), await Seal(owner, rendered.RedactedBody, cancellationToken))
+            : (protection.CreateProtector(BodyPurpose).Protect(body), rendered.RedactedBody);
         using var scope = AmbientTransaction.Begin();
         int inserted;
         // Closed before Hangfire opens its own: inside the scope, the data source hands the same physical
@@ -53,9 +58,9 @@ internal sealed class MessageSender(
                 {
                     new() { Value = messageId }, new() { Value = channel }, new() { Value = to }, new() { Value = template },
                     new() { Value = (object?)rendered.Subject ?? DBNull.Value }, new() { Value = protectedBody },
-                    new() { Value = rendered.RedactedBody }, new() { Value = JsonSerializer.Serialize(attachments) },
+                    new() { Value = redactedBody }, new() { Value = JsonSerializer.Serialize(attachments) },
                     new() { Value = rendered.Sensitive }, new() { Value = time.GetUtcNow() },
-                    new() { Value = people is { Count: > 0 } ? people.Distinct(StringComparer.Ordinal).ToArray() : (object)DBNull.Value },
+                    new() { Value = about is { Count: > 0 } ? about.Distinct(StringComparer.Ordinal).ToArray() : (object)DBNull.Value },
                 },
             };
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -71,6 +76,19 @@ internal sealed class MessageSender(
         logger.LogInformation("Accepted {Channel} {MessageId} ({Template}) to {To}", channel, messageId, template, Mask.Recipient(to));
         return true;
     }
+
+    private async Task<string> Seal(string person, string text, CancellationToken cancellationToken) =>
+        VssId.BuildingBlocks.Privacy.PersonalDataSealing.Prefix
+        + Convert.ToBase64String(await people.Seal(person, System.Text.Encoding.UTF8.GetBytes(text), cancellationToken));
+
+    /// <summary>A stored body's JSON: opened with its person's key, or by Data Protection; null once its person was erased.</summary>
+    public static async Task<string?> Open(string stored, IDataProtectionProvider protection, VssId.BuildingBlocks.Privacy.PersonKeys people,
+        CancellationToken cancellationToken) =>
+        !stored.StartsWith(VssId.BuildingBlocks.Privacy.PersonalDataSealing.Prefix, StringComparison.Ordinal)
+            ? protection.CreateProtector(BodyPurpose).Unprotect(stored)
+            : await people.Open(Convert.FromBase64String(stored[VssId.BuildingBlocks.Privacy.PersonalDataSealing.Prefix.Length..]), cancellationToken) is { } opened
+                ? System.Text.Encoding.UTF8.GetString(opened)
+                : null;
 }
 
 internal static class Channels

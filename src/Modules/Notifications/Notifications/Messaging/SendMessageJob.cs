@@ -56,6 +56,11 @@ public sealed class SendMessageJob(
                 logger.LogInformation("Sent {Channel} {MessageId} ({Template}) to {To} on try {Attempt}",
                     message.Channel, messageId, message.Template, Mask.Recipient(message.To), attempt);
             }
+            catch (PersonErasedException)
+            {
+                // Its person was erased after it was written (the erasure marks their waiting messages; this is the race).
+                await Record(connection, messageId, "Failed", attempt, "person erased", true, null, null, cancellationToken);
+            }
             catch (AttachmentNotReadyException) when (message.CreatedAt > time.GetUtcNow() - TimeSpan.FromHours(1))
             {
                 // The form is still being rendered (its job was enqueued with this one): look again
@@ -95,6 +100,8 @@ public sealed class SendMessageJob(
 
     private sealed class AttachmentNotReadyException(Guid documentId) : Exception($"Attachment {documentId} is not rendered yet");
 
+    private sealed class PersonErasedException() : Exception("The message's person was erased");
+
     private static async Task<LockedMessage?> Lock(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken)
     {
         await using var select = new NpgsqlCommand("""
@@ -114,7 +121,8 @@ public sealed class SendMessageJob(
 
     private async Task<OutgoingMessage> Prepare(NpgsqlConnection connection, Guid messageId, LockedMessage message, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.Deserialize<StoredBody>(protection.CreateProtector(MessageSender.BodyPurpose).Unprotect(message.BodyProtected!))!;
+        var body = JsonSerializer.Deserialize<StoredBody>(await MessageSender.Open(message.BodyProtected!, protection, people, cancellationToken)
+            ?? throw new PersonErasedException())!;
         var attachments = new List<OutgoingAttachment>();
         foreach (var reference in JsonSerializer.Deserialize<List<EmailAttachmentRef>>(message.Attachments) ?? [])
         {
