@@ -20,7 +20,9 @@ public interface IPostgresChannel
     void OnNotification(string payload);
 
     /// <summary>The connection was lost or the process stops: notifications are missed from now on.</summary>
-    void OnDeaf();
+    void OnDeaf()
+    {
+    }
 }
 
 /// <summary>

@@ -21,8 +21,6 @@ public sealed class PersonKeyShreddings(PersonKeys keys) : IPostgresChannel
         }
     }
 
-    // Keys remembered stay for at most PersonKeys.CacheFor; listening again forgets them all.
-    public void OnDeaf()
-    {
-    }
+    // Deaf, nothing is forgotten at once: keys remembered stay for at most PersonKeys.CacheFor, and listening again
+    // forgets them all.
 }

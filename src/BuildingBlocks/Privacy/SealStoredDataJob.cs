@@ -31,7 +31,7 @@ public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource dat
         var table = $"{options.Events.DatabaseSchemaName}.mt_events";
         await Rewrite(table, "seq_id", "type", "stream_id", "type = ANY($1)", [events.Keys.ToArray()],
             async (type, json, stream) => events.TryGetValue(type, out var clr)
-                ? await Reseal(serializer, clr, json, async () => await StreamSubject(serializer, table, (Guid)stream!, cancellationToken))
+                ? await Reseal(serializer, clr, json, () => StreamSubject(serializer, table, (Guid)stream!, cancellationToken))
                 : null,
             cancellationToken);
         foreach (var mapping in options.AllKnownDocumentTypes().Where(d => PersonalDataSealing.Holds(d.DocumentType)))
@@ -51,13 +51,16 @@ public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource dat
     // Read as stored (a value without the prefix opens as is), written sealed; an event that names nobody, with its stream's person.
     private static async Task<string?> Reseal(ISerializer serializer, Type type, string json, Func<Task<string?>>? streamSubject)
     {
-        var value = serializer.FromJson(type, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
+        var value = Read(serializer, type, json);
         if (value is INamesPersonThroughStream { DataSubject: null } anonymous && streamSubject is not null && await streamSubject() is { } subject)
         {
             value = anonymous.WithSubject(subject);
         }
         return serializer.ToJson(value);
     }
+
+    private static object Read(ISerializer serializer, Type type, string json) =>
+        serializer.FromJson(type, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
 
     // The one person a stream's first event names (a registration's declaration), or null; null too when they have no
     // live key (erased: sealing would make them a new key and their phone readable again).
@@ -70,7 +73,7 @@ public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource dat
         {
             return null;
         }
-        var subjects = PersonalDataSealing.CarriersIn([serializer.FromJson(type, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reader.GetString(0))))]);
+        var subjects = PersonalDataSealing.CarriersIn([Read(serializer, type, reader.GetString(0))]);
         if (subjects.Count != 1)
         {
             return null;
