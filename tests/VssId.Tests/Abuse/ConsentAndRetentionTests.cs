@@ -70,14 +70,14 @@ public sealed class ConsentAndRetentionTests
         await Run();
         Assert.Equal(0, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.one_time_codes WHERE target = 'retention'"));
         Assert.Equal(0, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.outbox WHERE to_address = $1", phone));
-        Assert.Equal(1, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_address = $1", phone));
+        Assert.Equal(1, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_key = $1", NotificationsDb.Recipient(phone)));
 
         clock.Advance(TimeSpan.FromDays(83));
         await Run();
-        Assert.Equal(0, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_address = $1", phone));
+        Assert.Equal(0, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_key = $1", NotificationsDb.Recipient(phone)));
         var masked = phone[..3] + new string('*', phone.Length - 5) + phone[^2..];
         Assert.Equal(1, await NotificationsDb.Count(app.ConnectionString,
-            "SELECT count(*) FROM notifications.messages WHERE to_address = $1 AND body_redacted = '' AND body_protected IS NULL", masked));
+            "SELECT count(*) FROM notifications.messages WHERE to_address = $1 AND to_key IS NULL AND body_redacted = '' AND body_protected IS NULL", masked));
         Assert.Equal(0, await Run());
     }
 }

@@ -71,12 +71,14 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         var versions = await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM events.mt_events WHERE stream_id = ANY($1)", new[] { id, caseId });
         // The phone's code, the receipt and the one-time password: each message knows whom it is about.
         Assert.True(await NotificationsDb.Count(fixture.ConnectionString,
-            "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND to_address = $2 AND body_redacted <> ''", code, phone) >= 3);
-        // Their texts are sealed with the person's key (a backup holds them only as noise once the key is gone).
+            "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND to_key = $2 AND body_redacted <> ''", code, NotificationsDb.Recipient(phone)) >= 3);
+        // Their recipient and texts are sealed with the person's key (a backup holds them only as noise once the key is gone).
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, """
             SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1]
-              AND (body_redacted NOT LIKE 'sealed:%' OR body_protected NOT LIKE 'sealed:%' OR position($2 in body_redacted) > 0)
+              AND (to_address NOT LIKE 'sealed:%' OR body_redacted NOT LIKE 'sealed:%' OR body_protected NOT LIKE 'sealed:%' OR position($2 in body_redacted) > 0)
             """, code, number));
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE position($1 in to_address || coalesce(to_masked, '')) > 0", phone));
         await using var backup = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
         await backup.OpenAsync();
         var copied = (string)(await new Npgsql.NpgsqlCommand(
@@ -90,8 +92,8 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
 
         // The messages keep only that they were sent: no address, no text, for this person's phone nowhere.
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString,
-            "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND (to_address <> '' OR body_redacted <> '' OR body_protected IS NOT NULL)", code));
-        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_address = $1", phone));
+            "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND (to_address <> '' OR to_key IS NOT NULL OR to_masked IS NOT NULL OR body_redacted <> '' OR body_protected IS NOT NULL)", code));
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_key = $1", NotificationsDb.Recipient(phone)));
         // The copy taken before (a backup) opens to nothing.
         Assert.Null(await keys.Open(Convert.FromBase64String(copied["sealed:".Length..]), default));
         // The lists forget the person too: the queue's name, the application's phone digest.

@@ -22,7 +22,7 @@ public sealed class SmsBombingTests
     }
 
     private static Task<long> SmsTo(VssIdApp app, string phone) =>
-        NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE channel = 'sms' AND to_address = $1", phone);
+        NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE channel = 'sms' AND to_key = $1", NotificationsDb.Recipient(phone));
 
     [Fact]
     public async Task One_phone_receives_at_most_5_codes_an_hour_however_many_applications_name_it()

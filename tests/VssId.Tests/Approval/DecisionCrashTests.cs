@@ -46,7 +46,7 @@ public sealed class DecisionCrashTests
             Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
             Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
         }
-        Assert.Equal(0, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'account_issued' AND to_address = $1", phone));
+        Assert.Equal(0, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'account_issued' AND to_key = $1", NotificationsDb.Recipient(phone)));
 
         await using var restarted = new VssIdApp(database);
         var client = new IdentityClient(restarted);
@@ -55,7 +55,7 @@ public sealed class DecisionCrashTests
             new Uri($"/api/v1/registrations/status?bhxhCode={code}&phone={phone}", UriKind.Relative))).GetProperty("status").GetString() == "Approved",
             because: "Registration reacts after the restart");
         await client.LoggedIn(code, password);
-        Assert.Equal(1, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'account_issued' AND to_address = $1", phone));
+        Assert.Equal(1, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'account_issued' AND to_key = $1", NotificationsDb.Recipient(phone)));
         Assert.Equal(1, await NotificationsDb.Count(database,
             "SELECT count(*) FROM events.mt_events WHERE type = 'credentials.account_opened' AND data ->> 'BhxhCode' = $1", code));
     }

@@ -41,7 +41,7 @@ public sealed class AccountIssueCrashTests
         }
         Assert.Equal(1, await NotificationsDb.Count(database,
             "SELECT count(*) FROM events.mt_events WHERE type = 'credentials.account_opened' AND data ->> 'BhxhCode' = $1", approved.BhxhCode));
-        Assert.Equal(0, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'account_issued' AND to_address = $1", approved.Phone));
+        Assert.Equal(0, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'account_issued' AND to_key = $1", NotificationsDb.Recipient(approved.Phone)));
 
         await using var restarted = new VssIdApp(database);
         var api = new IdentityClient(restarted);
@@ -50,7 +50,7 @@ public sealed class AccountIssueCrashTests
         var password = await api.OneTimePassword(approved.Phone);
         Assert.Equal(1, await NotificationsDb.Count(database,
             "SELECT count(*) FROM events.mt_events WHERE type = 'credentials.account_opened' AND data ->> 'BhxhCode' = $1", approved.BhxhCode));
-        Assert.Equal(1, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'account_issued' AND to_address = $1", approved.Phone));
+        Assert.Equal(1, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'account_issued' AND to_key = $1", NotificationsDb.Recipient(approved.Phone)));
         var login = await api.LoggedIn(approved.BhxhCode, password);
         Assert.True(login.GetProperty("password_change_required").GetBoolean());
     }

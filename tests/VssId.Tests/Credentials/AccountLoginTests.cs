@@ -100,7 +100,7 @@ public sealed class AccountLoginTests(VssIdFixture fixture) : IClassFixture<VssI
         var password = await _api.OneTimePassword(approved.Phone);
         await _api.Publish(approved);
         Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
-            "SELECT count(*) FROM notifications.messages WHERE to_address = $1 AND template = 'account_issued'", approved.Phone));
+            "SELECT count(*) FROM notifications.messages WHERE to_key = $1 AND template = 'account_issued'", NotificationsDb.Recipient(approved.Phone)));
         Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
             "SELECT count(*) FROM events.mt_events WHERE type = 'credentials.account_opened' AND data ->> 'BhxhCode' = $1", approved.BhxhCode));
         await _api.LoggedIn(approved.BhxhCode, password);

@@ -28,7 +28,7 @@ public sealed class EnrollmentCrashTests
         {
             (id, number) = await new EnrollmentClient(api).Submitted(token, RegistrationClient.NewCode());
         }
-        Assert.Equal(0, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_received' AND to_address = $1", phone));
+        Assert.Equal(0, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_received' AND to_key = $1", NotificationsDb.Recipient(phone)));
         Assert.Equal(0, await NotificationsDb.Count(database, "SELECT count(*) FROM approval.case_index WHERE application_number = $1", number));
 
         await using var restarted = new VssIdApp(database);
@@ -36,7 +36,7 @@ public sealed class EnrollmentCrashTests
         var pdf = await client.Form(token, id);
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(pdf, 0, 5), StringComparison.Ordinal);
         await Eventually.True(async () =>
-            await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_received' AND to_address = $1", phone) == 1
+            await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_received' AND to_key = $1", NotificationsDb.Recipient(phone)) == 1
             && await NotificationsDb.Count(database, "SELECT count(*) FROM approval.case_index WHERE application_number = $1", number) == 1,
             because: "the receipt SMS and the case follow after the restart");
         // Delivered again (at least once means maybe twice): still one of each.
@@ -51,7 +51,7 @@ public sealed class EnrollmentCrashTests
         {
             await IntegrationEventDispatcher.Dispatch(scope.ServiceProvider, again, new IntegrationEventContext(Guid.NewGuid(), 0, id, DateTimeOffset.UtcNow), default);
         }
-        Assert.Equal(1, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_received' AND to_address = $1", phone));
+        Assert.Equal(1, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_received' AND to_key = $1", NotificationsDb.Recipient(phone)));
         Assert.Equal(1, await NotificationsDb.Count(database, "SELECT count(*) FROM approval.case_index WHERE application_number = $1", number));
     }
 }

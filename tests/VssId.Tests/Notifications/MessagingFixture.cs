@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using VssId.Tests.Infrastructure;
@@ -24,6 +25,22 @@ public static class NotificationsDb
                 reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6))
             : null;
     }
+
+    private static readonly Lazy<VssId.Modules.Notifications.Messaging.Recipients> DevelopmentRecipients = new(() =>
+    {
+        // The server key every Development host of the suite runs with (src/Host/appsettings.Development.json).
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "VssId.sln")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException("VssId.sln not found above the test binaries.");
+        }
+        var settings = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(directory.FullName, "src", "Host", "appsettings.Development.json")).Build();
+        return new(new VssId.BuildingBlocks.Security.ServerKeys(settings));
+    });
+
+    /// <summary>What <c>notifications.messages.to_key</c> holds for <paramref name="address"/> on a Development host.</summary>
+    public static string Recipient(string address) => DevelopmentRecipients.Value.KeyOf(address);
 
     public static async Task<long> Count(string connectionString, string sql, params object[] values)
     {

@@ -32,7 +32,7 @@ public sealed class SubmissionCrashTests
             Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
             number = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applicationNumber").GetString()!;
         }
-        Assert.Equal(0, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE to_address = $1", email));
+        Assert.Equal(0, await NotificationsDb.Count(database, "SELECT count(*) FROM notifications.messages WHERE to_key = $1", NotificationsDb.Recipient(email)));
 
         await using (var restarted = new VssIdApp(database))
         {

@@ -48,7 +48,7 @@ public sealed class RosterCrashTests
         foreach (var pupil in pupils)
         {
             Assert.Equal(1, await NotificationsDb.Count(database,
-                "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_address = $1", pupil.GuardianPhone));
+                "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_key = $1", NotificationsDb.Recipient(pupil.GuardianPhone)));
         }
     }
 }

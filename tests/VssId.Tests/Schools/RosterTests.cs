@@ -92,7 +92,7 @@ public sealed class RosterTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
         foreach (var pupil in pupils)
         {
             Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
-                "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_address = $1", pupil.GuardianPhone));
+                "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_key = $1", NotificationsDb.Recipient(pupil.GuardianPhone)));
         }
         Assert.Equal(3, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM enrollment.enrollment_index WHERE school_code = $1 AND class_code = '7C'", School));
     }
@@ -111,10 +111,10 @@ public sealed class RosterTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
         Assert.Equal(["accepted", "accepted", "rejected", "rejected"], results.Select(r => r.GetProperty("status").GetString()));
         Assert.Equal("school.guardian_phone_too_many", results[2].GetProperty("errors")[0].GetProperty("code").GetString());
         await Eventually.True(async () => await NotificationsDb.Count(fixture.ConnectionString,
-            "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_address = $1", victim) == 10, because: "ten consent SMS are sent");
+            "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_key = $1", NotificationsDb.Recipient(victim)) == 10, because: "ten consent SMS are sent");
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(10, await NotificationsDb.Count(fixture.ConnectionString,
-            "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_address = $1", victim));
+            "SELECT count(*) FROM notifications.messages WHERE template = 'enrollment_consent' AND to_key = $1", NotificationsDb.Recipient(victim)));
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed class SchoolConsentTests(VssIdFixture fixture) : IClassFixture<Vss
 
         // The row's mobile is not where the SMS goes when the guardian has an account: their verified mobile is.
         var code = await _school.ConsentCode(named.Phone);
-        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_address = $1", withAccount.GuardianPhone));
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_key = $1", NotificationsDb.Recipient(withAccount.GuardianPhone)));
         await (await _school.Identity.Send(HttpMethod.Post, $"/api/v1/me/children/{accountId}/consent", stranger.Token)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
         await (await _school.Identity.Send(HttpMethod.Get, $"/api/v1/me/children/{accountId}", stranger.Token)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
         // The guardian sees it (with its school and class) and may attach the birth certificate before consenting.

@@ -39,6 +39,7 @@ public sealed class NotificationsModule : IModule
         services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
 
         services.AddScoped<IMessageSender, MessageSender>();
+        services.AddSingleton<Recipients>();
         services.AddHttpContextAccessor();
         services.AddScoped<IOneTimeCodes, OneTimeCodeService>();
         services.AddScoped<IDeclarationForms, DeclarationForms>();

@@ -17,7 +17,13 @@ internal static class NotificationsSchema
         var messages = new Table($"{Schema}.messages");
         messages.AddColumn<Guid>("id").AsPrimaryKey();
         messages.AddColumn("channel", "text").NotNull();
+        // The recipient: sealed with the key of the person the message is about (the first of people), in clear for a
+        // message about nobody (a code to a typed-in phone); masked once the retention period is over.
         messages.AddColumn("to_address", "text").NotNull();
+        // HMAC of the recipient (Recipients), to find a phone's or an address's messages; gone at the retention period.
+        messages.AddColumn("to_key", "text");
+        // The recipient as support and the logs may see it (091*****67, a***@example.vn).
+        messages.AddColumn("to_masked", "text");
         messages.AddColumn("template", "text").NotNull();
         messages.AddColumn("subject", "text");
         // The body as the user will read it, encrypted with Data Protection until sent; for templates
@@ -36,7 +42,7 @@ internal static class NotificationsSchema
         messages.AddColumn("next_attempt_at", "timestamptz");
         // The mã số BHXH of the people a message is about: an erasure blanks their messages (ADR 16).
         messages.AddColumn("people", "text[]");
-        messages.Indexes.Add(new IndexDefinition("ix_messages_to_created") { Columns = ["to_address", "created_at"] });
+        messages.Indexes.Add(new IndexDefinition("ix_messages_recipient") { Columns = ["to_key", "created_at"], Predicate = "to_key IS NOT NULL" });
         messages.Indexes.Add(new IndexDefinition("ix_messages_people") { Columns = ["people"], Method = IndexMethod.gin, Predicate = "people IS NOT NULL" });
         messages.Indexes.Add(new IndexDefinition("ix_messages_channel_created") { Columns = ["channel", "created_at"] });
         messages.Indexes.Add(new IndexDefinition("ix_messages_unsent") { Columns = ["created_at"], Predicate = "status IN ('Pending', 'Retrying')" });

@@ -14,7 +14,7 @@ public sealed class OnPersonErased(NpgsqlDataSource database) : INotificationHan
     public async ValueTask Handle(PersonErased notification, CancellationToken cancellationToken)
     {
         await using var blank = database.CreateCommand("""
-            UPDATE notifications.messages SET to_address = '', body_redacted = '', subject = NULL, body_protected = NULL,
+            UPDATE notifications.messages SET to_address = '', to_key = NULL, to_masked = NULL, body_redacted = '', subject = NULL, body_protected = NULL,
                 last_error = CASE WHEN status IN ('Pending', 'Retrying') THEN 'person erased' END,
                 status = CASE WHEN status IN ('Pending', 'Retrying') THEN 'Failed' ELSE status END, next_attempt_at = NULL
             WHERE people @> ARRAY[$1::text]

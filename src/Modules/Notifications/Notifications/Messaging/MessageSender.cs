@@ -12,8 +12,8 @@ namespace VssId.Modules.Notifications.Messaging;
 
 /// <summary>
 /// Accepts a message: renders it, records it (body encrypted) and enqueues its send job in one
-/// transaction — both or neither. A message about a person has its texts sealed with their key (so an erasure reaches
-/// copies in backups too); one about nobody yet (a code to a typed-in phone) is protected by Data Protection. The primary key on the message id makes a second request with the
+/// transaction — both or neither. A message about a person has its recipient and texts sealed with their key (so an
+/// erasure reaches copies in backups too; <see cref="Recipients"/> finds a recipient's messages); one about nobody yet (a code to a typed-in phone) is protected by Data Protection. The primary key on the message id makes a second request with the
 /// same id a no-op, so a redelivered event or a retried handler never sends twice.
 /// </summary>
 internal sealed class MessageSender(
@@ -21,6 +21,7 @@ internal sealed class MessageSender(
     IBackgroundJobClient jobs,
     IDataProtectionProvider protection,
     VssId.BuildingBlocks.Privacy.PersonKeys people,
+    Recipients recipients,
     TimeProvider time,
     ILogger<MessageSender> logger) : IMessageSender
 {
@@ -38,9 +39,9 @@ internal sealed class MessageSender(
         IReadOnlyList<EmailAttachmentRef> attachments, IReadOnlyList<string>? about, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.Serialize(new StoredBody(rendered.Body, rendered.HtmlBody));
-        var (protectedBody, redactedBody) = about is [var owner, ..]
-            ? (await Seal(owner, body, cancellationToken), await Seal(owner, rendered.RedactedBody, cancellationToken))
-            : (protection.CreateProtector(BodyPurpose).Protect(body), rendered.RedactedBody);
+        var (address, protectedBody, redactedBody) = about is [var owner, ..]
+            ? (await Seal(owner, to, cancellationToken), await Seal(owner, body, cancellationToken), await Seal(owner, rendered.RedactedBody, cancellationToken))
+            : (to, protection.CreateProtector(BodyPurpose).Protect(body), rendered.RedactedBody);
         using var scope = AmbientTransaction.Begin();
         int inserted;
         // Closed before Hangfire opens its own: inside the scope, the data source hands the same physical
@@ -49,18 +50,20 @@ internal sealed class MessageSender(
         {
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO notifications.messages
-                    (id, channel, to_address, template, subject, body_protected, body_redacted, attachments, sensitive, status, attempts, created_at, people)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'Pending', 0, $10, $11)
+                    (id, channel, to_address, template, subject, body_protected, body_redacted, attachments, sensitive, status, attempts, created_at, people,
+                     to_key, to_masked)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'Pending', 0, $10, $11, $12, $13)
                 ON CONFLICT (id) DO NOTHING
                 """, connection)
             {
                 Parameters =
                 {
-                    new() { Value = messageId }, new() { Value = channel }, new() { Value = to }, new() { Value = template },
+                    new() { Value = messageId }, new() { Value = channel }, new() { Value = address }, new() { Value = template },
                     new() { Value = (object?)rendered.Subject ?? DBNull.Value }, new() { Value = protectedBody },
                     new() { Value = redactedBody }, new() { Value = JsonSerializer.Serialize(attachments) },
                     new() { Value = rendered.Sensitive }, new() { Value = time.GetUtcNow() },
                     new() { Value = about is { Count: > 0 } ? about.Distinct(StringComparer.Ordinal).ToArray() : (object)DBNull.Value },
+                    new() { Value = recipients.KeyOf(to) }, new() { Value = Mask.Recipient(to) },
                 },
             };
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -81,14 +84,23 @@ internal sealed class MessageSender(
         VssId.BuildingBlocks.Privacy.PersonalDataSealing.Prefix
         + Convert.ToBase64String(await people.Seal(person, System.Text.Encoding.UTF8.GetBytes(text), cancellationToken));
 
+    /// <summary>A stored recipient: opened with its person's key, or as stored (a message about nobody); null once its person was erased.</summary>
+    public static async Task<string?> OpenAddress(string stored, VssId.BuildingBlocks.Privacy.PersonKeys people, CancellationToken cancellationToken) =>
+        !stored.StartsWith(VssId.BuildingBlocks.Privacy.PersonalDataSealing.Prefix, StringComparison.Ordinal)
+            ? stored
+            : await OpenSealed(stored, people, cancellationToken);
+
     /// <summary>A stored body's JSON: opened with its person's key, or by Data Protection; null once its person was erased.</summary>
     public static async Task<string?> Open(string stored, IDataProtectionProvider protection, VssId.BuildingBlocks.Privacy.PersonKeys people,
         CancellationToken cancellationToken) =>
         !stored.StartsWith(VssId.BuildingBlocks.Privacy.PersonalDataSealing.Prefix, StringComparison.Ordinal)
             ? protection.CreateProtector(BodyPurpose).Unprotect(stored)
-            : await people.Open(Convert.FromBase64String(stored[VssId.BuildingBlocks.Privacy.PersonalDataSealing.Prefix.Length..]), cancellationToken) is { } opened
-                ? System.Text.Encoding.UTF8.GetString(opened)
-                : null;
+            : await OpenSealed(stored, people, cancellationToken);
+
+    private static async Task<string?> OpenSealed(string stored, VssId.BuildingBlocks.Privacy.PersonKeys people, CancellationToken cancellationToken) =>
+        await people.Open(Convert.FromBase64String(stored[VssId.BuildingBlocks.Privacy.PersonalDataSealing.Prefix.Length..]), cancellationToken) is { } opened
+            ? System.Text.Encoding.UTF8.GetString(opened)
+            : null;
 }
 
 internal static class Channels

@@ -37,12 +37,13 @@ public sealed class RetentionJob(NpgsqlDataSource dataSource, IOptions<Retention
             DELETE FROM notifications.one_time_codes WHERE id IN (
               SELECT id FROM notifications.one_time_codes WHERE created_at < $1 LIMIT $2)
             """, now.AddHours(-o.OneTimeCodeHours), cancellationToken);
-        // A phone keeps its first three and last two digits, an email its first letter and domain; the text goes.
+        // A phone keeps its first three and last two digits, an email its first letter and domain (masked when accepted;
+        // rows from before that are masked here); the recipient's key and the text go.
         total += await Repeat("""
             UPDATE notifications.messages SET
-              to_address = CASE WHEN channel = 'sms' THEN left(to_address, 3) || repeat('*', greatest(length(to_address) - 5, 0)) || right(to_address, 2)
-                                ELSE left(to_address, 1) || '***@' || split_part(to_address, '@', 2) END,
-              body_redacted = '', subject = NULL, body_protected = NULL, last_error = NULL
+              to_address = coalesce(to_masked, CASE WHEN channel = 'sms' THEN left(to_address, 3) || repeat('*', greatest(length(to_address) - 5, 0)) || right(to_address, 2)
+                                ELSE left(to_address, 1) || '***@' || split_part(to_address, '@', 2) END),
+              to_key = NULL, body_redacted = '', subject = NULL, body_protected = NULL, last_error = NULL
             WHERE id IN (
               SELECT id FROM notifications.messages
               WHERE created_at < $1 AND status NOT IN ('Pending', 'Retrying') AND body_redacted <> '' LIMIT $2)

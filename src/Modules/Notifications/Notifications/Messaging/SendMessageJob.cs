@@ -54,7 +54,7 @@ public sealed class SendMessageJob(
                 await provider.Deliver(outgoing, connection, cancellationToken);
                 await Record(connection, messageId, "Sent", attempt, null, message.Sensitive, Gsm7Segments(outgoing), null, cancellationToken);
                 logger.LogInformation("Sent {Channel} {MessageId} ({Template}) to {To} on try {Attempt}",
-                    message.Channel, messageId, message.Template, Mask.Recipient(message.To), attempt);
+                    message.Channel, messageId, message.Template, Mask.Recipient(outgoing.To), attempt);
             }
             catch (PersonErasedException)
             {
@@ -140,7 +140,8 @@ public sealed class SendMessageJob(
             }
         }
         var text = message.Channel == Channels.Sms ? Gsm7.Fold(body.Text) : body.Text;
-        return new OutgoingMessage(messageId, message.Channel, message.To, message.Subject, text, body.Html, attachments);
+        var to = await MessageSender.OpenAddress(message.To, people, cancellationToken) ?? throw new PersonErasedException();
+        return new OutgoingMessage(messageId, message.Channel, to, message.Subject, text, body.Html, attachments);
     }
 
     private static int? Gsm7Segments(OutgoingMessage message) => message.Channel == Channels.Sms ? Gsm7.Segments(message.Body) : null;
