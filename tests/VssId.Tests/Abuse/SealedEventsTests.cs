@@ -168,6 +168,59 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         Assert.Equal(resealed, await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id));
     }
 
+    [Fact]
+    public async Task Recipients_stored_in_clear_before_sealing_get_their_hmac_and_are_sealed_with_a_live_key_only()
+    {
+        var registration = new RegistrationClient(fixture.App.CreateClient());
+        var code = RegistrationClient.NewCode();
+        var phone = RegistrationClient.NewPhone();
+        await registration.Ready(code, phone);
+        var nobodysPhone = RegistrationClient.NewPhone();
+        var erasedLongAgo = RegistrationClient.NewCode(); // named by a message, no key: erased before the people column existed
+        var keylessPhone = RegistrationClient.NewPhone();
+        var masked = phone[..3] + new string('*', phone.Length - 5) + phone[^2..];
+
+        // As a build before sealed recipients stored them: the address in clear, no HMAC, no masked form.
+        Assert.True(await NotificationsDb.Count(fixture.ConnectionString, """
+            WITH legacy AS (UPDATE notifications.messages SET to_address = $2, to_key = NULL, to_masked = NULL WHERE people @> ARRAY[$1] RETURNING 1)
+            SELECT count(*) FROM legacy
+            """, code, phone) >= 1);
+        foreach (var (to, people) in new[] { (nobodysPhone, (string[]?)null), (keylessPhone, new[] { erasedLongAgo }) })
+        {
+            Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString, """
+                WITH legacy AS (
+                  INSERT INTO notifications.messages (id, channel, to_address, template, body_redacted, attachments, sensitive, status, attempts, created_at, people)
+                  VALUES (gen_random_uuid(), 'sms', $1, 'otp', 'VssID: Ma xac thuc cua ban la ******.', '[]', true, 'Sent', 1, now(), $2) RETURNING 1)
+                SELECT count(*) FROM legacy
+                """, to, (object?)people ?? DBNull.Value));
+        }
+
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            var job = scope.ServiceProvider.GetRequiredService<VssId.Modules.Notifications.Messaging.SealStoredRecipientsJob>();
+            Assert.True(await job.Run(default) >= 3);
+            Assert.Equal(0, await job.Run(default));
+        }
+
+        // The person's: sealed with their key, found by the HMAC, shown masked; it opens to the phone.
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND (to_address NOT LIKE 'sealed:%' OR to_key <> $2 OR to_masked <> $3)",
+            code, NotificationsDb.Recipient(phone), masked));
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        var sealedAddress = (string)(await new Npgsql.NpgsqlCommand($"SELECT to_address FROM notifications.messages WHERE people @> ARRAY['{code}'] LIMIT 1", connection)
+            .ExecuteScalarAsync())!;
+        var keys = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
+        Assert.Equal(phone, System.Text.Encoding.UTF8.GetString((await keys.Open(Convert.FromBase64String(sealedAddress["sealed:".Length..]), default))!));
+        // About nobody, or about a person without a key: found by the HMAC, the address as it was, and no key made.
+        foreach (var to in new[] { nobodysPhone, keylessPhone })
+        {
+            Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+                "SELECT count(*) FROM notifications.messages WHERE to_key = $1 AND to_address = $2 AND to_masked IS NOT NULL", NotificationsDb.Recipient(to), to));
+        }
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM privacy.person_keys WHERE subject = $1", erasedLongAgo));
+    }
+
     private static async Task<string> Scalar(Npgsql.NpgsqlConnection connection, string sql, Guid id)
     {
         await using var command = new Npgsql.NpgsqlCommand(sql, connection) { Parameters = { new() { Value = id } } };
