@@ -278,6 +278,37 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     [Fact]
+    public async Task A_childs_account_sms_is_sealed_with_its_guardians_key_and_goes_with_the_guardians_erasure()
+    {
+        var enrollments = new VssId.Tests.GuardianEnrollment.EnrollmentClient(fixture.App);
+        var guardian = await enrollments.Guardian();
+        var child = RegistrationClient.NewCode();
+        var identity = new IdentityClient(fixture.App);
+        await identity.Publish(IdentityClient.Approval(child, guardian.Phone, null) with
+        {
+            Kind = VssId.Modules.Approval.Contracts.CaseKinds.Child, GuardianBhxhCode = guardian.BhxhCode,
+        });
+        await Eventually.True(async () => await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE template = 'child_account_issued' AND people = $1 AND to_key = $2 AND status = 'Sent'",
+            new[] { guardian.BhxhCode, child }, NotificationsDb.Recipient(guardian.Phone)) == 1, because: "the child's password reaches the guardian");
+        await using (var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var address = (string)(await new Npgsql.NpgsqlCommand(
+                $"SELECT to_address FROM notifications.messages WHERE template = 'child_account_issued' AND people[2] = '{child}'", connection).ExecuteScalarAsync())!;
+            var sealedWith = new Guid(Convert.FromBase64String(address["sealed:".Length..]).AsSpan(4, 16));
+            Assert.Equal(guardian.BhxhCode, (string)(await new Npgsql.NpgsqlCommand(
+                $"SELECT subject FROM privacy.person_keys WHERE id = '{sealedWith}'", connection).ExecuteScalarAsync())!);
+        }
+
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{guardian.BhxhCode}/erasure", admin)).StatusCode);
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE template = 'child_account_issued' AND people[2] = $1 AND to_address = '' AND to_key IS NULL AND body_redacted = ''",
+            child));
+    }
+
+    [Fact]
     public async Task A_class_list_keeps_its_schema_once_its_child_and_guardian_are_erased()
     {
         var school = new VssId.Tests.Schools.SchoolClient(fixture.App);

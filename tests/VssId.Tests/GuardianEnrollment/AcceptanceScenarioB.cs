@@ -101,6 +101,9 @@ public sealed partial class AcceptanceScenarioB(VssIdFixture fixture) : IClassFi
         }, because: "the child's account SMS reaches the guardian");
         var childLogin = await identity.LoggedIn(childCode, childPassword!);
         Assert.True(childLogin.GetProperty("password_change_required").GetBoolean());
+        // The message is the guardian's (their mobile, sealed with their key) and names the child: either one's erasure blanks it.
+        Assert.Equal(1, await VssId.Tests.Notifications.NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE template = 'child_account_issued' AND people = $1", (object)new[] { guardianCode, childCode }));
     }
 
     private async Task<JsonElement> Decide(string officerToken, string kind, string fullName, string decision)

@@ -24,6 +24,9 @@ public sealed record ApplicationApprovedV1(
 
     /// <summary>The address's province, short ("Hà Nội").</summary>
     public string? ProvinceName { get; init; }
+
+    /// <summary>A child's case: the mã số BHXH of the guardian whose mobile <see cref="Phone"/> is (null for an adult).</summary>
+    public string? GuardianBhxhCode { get; init; }
 }
 
 /// <summary>What a review case is about: the kinds the queue filters by (<c>kind=</c>).</summary>

@@ -40,6 +40,7 @@ internal sealed class ApprovalRelay(IServiceScopeFactory scopes, ILogger<Approva
                 Kind = @case.Kind,
                 AddressLine = d.AddressLine,
                 ProvinceName = d.ProvinceName,
+                GuardianBhxhCode = d.Guardian?.BhxhCode,
             },
             CaseRejected e => reasons.Find(e.ReasonCode) is { } r
                 ? new ApplicationRejectedV1(@case.ApplicationId, @case.ApplicationNumber, r.Code, r.Vi, r.En, e.Note, d.Phone, d.Email, e.At) { Kind = @case.Kind }

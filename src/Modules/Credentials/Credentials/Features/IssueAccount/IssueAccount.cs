@@ -21,6 +21,9 @@ public sealed record IssueAccount(Guid ApplicationId, string BhxhCode, string Fu
     public string Kind { get; init; } = CaseKinds.Adult;
     public string? AddressLine { get; init; }
     public string? ProvinceName { get; init; }
+
+    /// <summary>A child's account: the guardian who receives the password (the message is theirs, and names the child).</summary>
+    public string? GuardianBhxhCode { get; init; }
 }
 
 /// <summary>
@@ -81,7 +84,8 @@ public sealed class IssueAccountHandler(
         // Sent at most once whatever the number of runs: the message id is the application's.
         await messages.SendSms(new SmsRequest(DerivedId.From(command.ApplicationId, "vssid.account-issued-sms"), command.Phone,
             command.Kind == CaseKinds.Child ? MessageTemplates.ChildAccountIssued : MessageTemplates.AccountIssued,
-            new Dictionary<string, string> { ["bhxhCode"] = command.BhxhCode, ["password"] = password }, [command.BhxhCode]), cancellationToken);
+            new Dictionary<string, string> { ["bhxhCode"] = command.BhxhCode, ["password"] = password },
+            command.GuardianBhxhCode is { } guardian ? [guardian, command.BhxhCode] : [command.BhxhCode]), cancellationToken);
         return id;
     }
 }
@@ -96,5 +100,6 @@ internal sealed class IssueAccountOnApproval(IMediator mediator) : IIntegrationE
             Kind = approved.Kind,
             AddressLine = approved.AddressLine,
             ProvinceName = approved.ProvinceName,
+            GuardianBhxhCode = approved.GuardianBhxhCode,
         }, cancellationToken);
 }
