@@ -69,6 +69,7 @@ services.AddVssIdDataProtection();
 services.AddMemoryCache();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeyWrapping>();
 services.AddSingleton<VssId.BuildingBlocks.Privacy.PersonKeys>();
+services.AddSingleton(sp => new VssId.BuildingBlocks.Privacy.PersonalDataSealing(sp.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>));
 // Every process forgets a shredded key when the erasure commits, wherever it ran; one connection listens for all channels.
 services.AddSingleton<VssId.BuildingBlocks.Marten.IPostgresChannel, VssId.BuildingBlocks.Privacy.PersonKeyShreddings>();
 services.AddHostedService<VssId.BuildingBlocks.Marten.PostgresListener>();

@@ -160,15 +160,22 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
     /// Deletes every key of <paramref name="subject"/>: what they sealed can never be opened again. Answers their ids.
     /// Inside an ambient transaction nothing is deleted until it commits: then call <see cref="Forget"/>.
     /// </summary>
+    /// <remarks>
+    /// Every erasure also leaves a tombstone (a row already shredded, with no key): when the person was erased stays
+    /// known even if they never had a key (their data stored before sealing existed), so data of theirs written before
+    /// it is never sealed afterwards with a new key (<see cref="ErasedSince"/>, <see cref="SealStoredDataJob"/>).
+    /// </remarks>
     public async Task<IReadOnlyList<Guid>> Shred(string subject, CancellationToken cancellationToken)
     {
         // Each shredded key's id (never the subject) is announced to every process when this commits, not before.
         await using var shred = database.CreateCommand($"""
-            WITH shredded AS (UPDATE {TableName} SET wrapped_key = NULL, shredded_at = $2 WHERE subject = $1 AND shredded_at IS NULL RETURNING id)
+            WITH shredded AS (UPDATE {TableName} SET wrapped_key = NULL, shredded_at = $2 WHERE subject = $1 AND shredded_at IS NULL RETURNING id),
+                 tombstone AS (INSERT INTO {TableName} (id, subject, wrapped_key, created_at, shredded_at) VALUES ($3, $1, NULL, $2, $2))
             SELECT id, pg_notify('{ShreddedChannel}', id::text) FROM shredded
             """);
         shred.Parameters.Add(new NpgsqlParameter { Value = subject });
         shred.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        shred.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
         var ids = new List<Guid>();
         await using var reader = await shred.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -178,6 +185,38 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
         Forget(subject, ids);
         return ids;
     }
+
+    /// <summary>
+    /// When each of <paramref name="subjects"/> who was ever erased was erased last, and how many shredded rows they have
+    /// in all (every erasure adds one: a later count that differs means an erasure landed in between).
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<string, DateTimeOffset> Erased, long Shreddings)> ErasedSince(IReadOnlyCollection<string> subjects,
+        CancellationToken cancellationToken)
+    {
+        var erased = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        long shreddings = 0;
+        if (subjects.Count == 0)
+        {
+            return (erased, 0);
+        }
+        await using var select = database.CreateCommand(
+            $"SELECT subject, max(shredded_at), count(*) FROM {TableName} WHERE subject = ANY($1) AND shredded_at IS NOT NULL GROUP BY subject");
+        select.Parameters.Add(new NpgsqlParameter { Value = subjects.ToArray() });
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            erased[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+            shreddings += reader.GetInt64(2);
+        }
+        return (erased, shreddings);
+    }
+
+    /// <summary>The SQL condition "no erasure of the people in parameter <paramref name="people"/> since <see cref="ErasedSince"/> counted <paramref name="shreddings"/>".</summary>
+    public static string NotErasedSince(string people, string shreddings) =>
+        $"(SELECT count(*) FROM {TableName} WHERE subject = ANY({people}) AND shredded_at IS NOT NULL) = {shreddings}";
+
+    /// <summary>A key that is never stored: what it seals reads as erased from the start (data of an erased person found in clear).</summary>
+    public static NewKey Nobodys(string subject) => New(subject);
 
     /// <summary>Drops shredded keys from this process's memory (a read between the shredding and its commit may have cached them again).</summary>
     public void Forget(string subject, IEnumerable<Guid> ids)

@@ -15,8 +15,12 @@ namespace VssId.BuildingBlocks.Privacy;
 /// An event stored before it named its person (<see cref="INamesPersonThroughStream"/>: a registration's
 /// <c>PhoneVerified</c>, <c>ResumeLocked</c> without a <c>BhxhCode</c>) is given the person its stream's first event
 /// names, and sealed with their key.
+/// A row of a person erased after it was written (<see cref="PersonKeys.ErasedSince"/>; every erasure leaves a tombstone,
+/// so this holds for a person who never had a key too) is sealed with a key that is never stored: it reads as erased data
+/// does, and no new key makes it readable again. A row is written back only if none of its people was erased since that
+/// check, so an erasure that lands meanwhile leaves it for the next run.
 /// </remarks>
-public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource database)
+public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource database, PersonalDataSealing sealing, PersonKeys keys)
 {
     private const int Batch = 500;
 
@@ -29,9 +33,9 @@ public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource dat
         var events = options.Events.AllKnownEventTypes().Where(e => PersonalDataSealing.Holds(e.EventType))
             .ToDictionary(e => e.EventTypeName, e => e.EventType, StringComparer.Ordinal);
         var table = $"{options.Events.DatabaseSchemaName}.mt_events";
-        await Rewrite(table, "seq_id", "type", "stream_id", "type = ANY($1)", [events.Keys.ToArray()],
-            async (type, json, stream) => events.TryGetValue(type, out var clr)
-                ? await Reseal(serializer, clr, json, () => StreamSubject(serializer, table, (Guid)stream!, cancellationToken))
+        await Rewrite(table, "seq_id", "type", "stream_id", "timestamp", "type = ANY($1)", [events.Keys.ToArray()],
+            async (type, json, stream, at) => events.TryGetValue(type, out var clr)
+                ? await Reseal(serializer, clr, json, at, () => StreamSubject(serializer, table, (Guid)stream!, cancellationToken), cancellationToken)
                 : null,
             cancellationToken);
         foreach (var mapping in options.AllKnownDocumentTypes().Where(d => PersonalDataSealing.Holds(d.DocumentType)))
@@ -44,26 +48,33 @@ public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource dat
                 continue;
             }
             var clr = mapping.DocumentType;
-            await Rewrite(mapping.TableName.QualifiedName, "id", "''", "NULL", "true", [], (_, json, _) => Reseal(serializer, clr, json, null), cancellationToken);
+            await Rewrite(mapping.TableName.QualifiedName, "id", "''", "NULL", "mt_last_modified", "true", [],
+                (_, json, _, at) => Reseal(serializer, clr, json, at, null, cancellationToken), cancellationToken);
         }
     }
 
-    // Read as stored (a value without the prefix opens as is), written sealed; an event that names nobody, with its stream's person.
-    private static async Task<string?> Reseal(ISerializer serializer, Type type, string json, Func<Task<string?>>? streamSubject)
+    // Read as stored (a value without the prefix opens as is), written sealed; an event that names nobody, with its stream's
+    // person. Answers the JSON and the people it names.
+    private async Task<(string Json, string[] People, long Shreddings)?> Reseal(ISerializer serializer, Type type, string json, DateTimeOffset at,
+        Func<Task<string?>>? streamSubject, CancellationToken cancellationToken)
     {
         var value = Read(serializer, type, json);
         if (value is INamesPersonThroughStream { DataSubject: null } anonymous && streamSubject is not null && await streamSubject() is { } subject)
         {
             value = anonymous.WithSubject(subject);
         }
-        return serializer.ToJson(value);
+        var carriers = PersonalDataSealing.CarriersIn([value]);
+        var (erased, shreddings) = await keys.ErasedSince(carriers.Keys.ToArray(), cancellationToken);
+        // Erased after this was written: sealed with keys nobody holds (a person erased before and back since keeps the
+        // data written after, sealed with their live key as usual).
+        sealing.SealWith(carriers, [.. erased.Where(e => e.Value >= at).Select(e => PersonKeys.Nobodys(e.Key))]);
+        return (serializer.ToJson(value), [.. carriers.Keys], shreddings);
     }
 
     private static object Read(ISerializer serializer, Type type, string json) =>
         serializer.FromJson(type, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
 
-    // The one person a stream's first event names (a registration's declaration), or null; null too when they have no
-    // live key (erased: sealing would make them a new key and their phone readable again).
+    // The one person a stream's first event names (a registration's declaration), or null.
     private async Task<string?> StreamSubject(ISerializer serializer, string table, Guid stream, CancellationToken cancellationToken)
     {
         await using var first = database.CreateCommand($"SELECT data::text, mt_dotnet_type FROM {table} WHERE stream_id = $1 ORDER BY version LIMIT 1");
@@ -74,28 +85,21 @@ public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource dat
             return null;
         }
         var subjects = PersonalDataSealing.CarriersIn([Read(serializer, type, reader.GetString(0))]);
-        if (subjects.Count != 1)
-        {
-            return null;
-        }
-        var subject = subjects.Keys.Single();
-        await using var live = database.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {PersonKeys.TableName} WHERE subject = $1 AND shredded_at IS NULL)");
-        live.Parameters.Add(new NpgsqlParameter { Value = subject });
-        return (bool)(await live.ExecuteScalarAsync(cancellationToken))! ? subject : null;
+        return subjects.Count == 1 ? subjects.Keys.Single() : null;
     }
 
     // Pages through the rows of `table` (keyset on `key`) that hold no sealed value and rewrites those the serializer changes;
-    // `reseal` gets each row's type, JSON and `contextColumn` (an event's stream).
-    private async Task Rewrite(string table, string key, string typeColumn, string contextColumn, string filter, object[] filterValues,
-        Func<string, string, object?, Task<string?>> reseal, CancellationToken cancellationToken)
+    // `reseal` gets each row's type, JSON, `contextColumn` (an event's stream) and when it was written (`timeColumn`).
+    private async Task Rewrite(string table, string key, string typeColumn, string contextColumn, string timeColumn, string filter, object[] filterValues,
+        Func<string, string, object?, DateTimeOffset, Task<(string Json, string[] People, long Shreddings)?>> reseal, CancellationToken cancellationToken)
     {
         object? after = null;
         while (true)
         {
-            var rows = new List<(object Key, string Type, string Json, object? Context)>();
+            var rows = new List<(object Key, string Type, string Json, object? Context, DateTimeOffset At)>();
             var keyset = after is null ? "" : $"AND {key} > ${filterValues.Length + 1}";
             await using (var select = database.CreateCommand(
-                $"SELECT {key}, {typeColumn}, data::text, {contextColumn} FROM {table} WHERE {filter} AND position('\"sealed:' in data::text) = 0 {keyset} ORDER BY {key} LIMIT {Batch}"))
+                $"SELECT {key}, {typeColumn}, data::text, {contextColumn}, {timeColumn} FROM {table} WHERE {filter} AND position('\"sealed:' in data::text) = 0 {keyset} ORDER BY {key} LIMIT {Batch}"))
             {
                 foreach (var value in after is null ? filterValues : [.. filterValues, after])
                 {
@@ -104,16 +108,21 @@ public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource dat
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    rows.Add((reader.GetValue(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetValue(3)));
+                    rows.Add((reader.GetValue(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetValue(3),
+                        reader.GetFieldValue<DateTimeOffset>(4)));
                 }
             }
-            foreach (var (id, type, json, context) in rows)
+            foreach (var (id, type, json, context, at) in rows)
             {
-                if (await reseal(type, json, context) is { } sealedJson && !JsonNode.DeepEquals(JsonNode.Parse(json), JsonNode.Parse(sealedJson)))
+                if (await reseal(type, json, context, at) is { } resealed && !JsonNode.DeepEquals(JsonNode.Parse(json), JsonNode.Parse(resealed.Json)))
                 {
-                    await using var update = database.CreateCommand($"UPDATE {table} SET data = $1::jsonb WHERE {key} = $2");
-                    update.Parameters.Add(new NpgsqlParameter { Value = sealedJson });
+                    // Not if one of its people was erased since the check (a key made meanwhile would open it): the next run blanks it.
+                    await using var update = database.CreateCommand(
+                        $"UPDATE {table} SET data = $1::jsonb WHERE {key} = $2 AND {PersonKeys.NotErasedSince("$3", "$4")}");
+                    update.Parameters.Add(new NpgsqlParameter { Value = resealed.Json });
                     update.Parameters.Add(new NpgsqlParameter { Value = id });
+                    update.Parameters.Add(new NpgsqlParameter { Value = resealed.People });
+                    update.Parameters.Add(new NpgsqlParameter { Value = resealed.Shreddings });
                     await update.ExecuteNonQueryAsync(cancellationToken);
                 }
             }

@@ -25,7 +25,7 @@ public static class MartenSetup
                 // One round trip per append instead of reading stream versions first (measured: bench/run.sh registration).
                 options.Events.AppendMode = EventAppendMode.Quick;
                 // Personal fields of events and documents are sealed with their person's key (ADR 16).
-                var sealing = new PersonalDataSealing(sp.GetRequiredService<PersonKeys>);
+                var sealing = sp.GetRequiredService<PersonalDataSealing>();
                 if (options.Serializer() is not SystemTextJsonSerializer json)
                 {
                     throw new InvalidOperationException("Personal-data sealing expects Marten's System.Text.Json serializer.");

@@ -169,6 +169,65 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     [Fact]
+    public async Task Data_in_clear_of_a_person_erased_before_the_job_reached_it_is_blanked_not_sealed_with_a_new_key()
+    {
+        var registration = new RegistrationClient(fixture.App.CreateClient());
+        var code = RegistrationClient.NewCode();
+        var phone = RegistrationClient.NewPhone();
+        var (id, _) = await registration.Ready(code, phone);
+        var people = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+
+        // As a build before sealing left them: the declaration and the phone's confirmation (without its person) in
+        // clear, and no key at all for the person.
+        const string First = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1";
+        const string Verified = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND type = 'registration.phone_verified'";
+        var first = System.Text.Json.Nodes.JsonNode.Parse(await Scalar(connection, First, id))!;
+        Unseal(first, people);
+        var verified = System.Text.Json.Nodes.JsonNode.Parse(await Scalar(connection, Verified, id))!.AsObject();
+        Unseal(verified, people);
+        verified.Remove("BhxhCode");
+        foreach (var (sql, json) in new[] { ("version = 1", first.ToJsonString()), ("type = 'registration.phone_verified'", verified.ToJsonString()) })
+        {
+            await using var update = new Npgsql.NpgsqlCommand($"UPDATE events.mt_events SET data = $1::jsonb WHERE stream_id = $2 AND {sql}", connection)
+                { Parameters = { new() { Value = json }, new() { Value = id } } };
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+        await using (var forget = new Npgsql.NpgsqlCommand("DELETE FROM privacy.person_keys WHERE subject = $1", connection) { Parameters = { new() { Value = code } } })
+        {
+            Assert.True(await forget.ExecuteNonQueryAsync() >= 1);
+        }
+
+        // Erased before the hourly job came: no key to shred, a tombstone all the same.
+        var identity = new IdentityClient(fixture.App);
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        var erasure = await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure", admin);
+        Assert.Equal(0, (await erasure.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keysShredded").GetInt32());
+        Assert.Contains(phone, await Scalar(connection, First, id), StringComparison.Ordinal);
+
+        await fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.SealStoredDataJob>().Run(CancellationToken.None);
+
+        // Blanked: sealed with keys nobody holds, and the person has no live key the job would have made.
+        var blanked = await Scalar(connection, First, id) + await Scalar(connection, Verified, id);
+        foreach (var secret in new[] { phone, IdentityNumber, "Nguyễn Văn An", Street, Email, "1990-03-15" })
+        {
+            Assert.DoesNotContain(secret, blanked, StringComparison.Ordinal);
+        }
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM privacy.person_keys WHERE subject = $1 AND (shredded_at IS NULL OR wrapped_key IS NOT NULL)", code));
+        await using var session = fixture.App.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(id);
+        var started = (RegistrationEvents.ApplicationStarted)events[0].Data;
+        Assert.Equal(("", "", "", DateOnly.MinValue), (started.Declaration.FullName, started.Declaration.Phone,
+            started.Declaration.IdentityDocument.Number, started.Declaration.DateOfBirth));
+        Assert.Equal(("", code), events.Select(e => e.Data).OfType<RegistrationEvents.PhoneVerified>().Select(v => (v.Phone, v.BhxhCode)).Single());
+        // Nothing left to do.
+        await fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.SealStoredDataJob>().Run(CancellationToken.None);
+        Assert.Equal(blanked, await Scalar(connection, First, id) + await Scalar(connection, Verified, id));
+    }
+
+    [Fact]
     public async Task Recipients_stored_in_clear_before_sealing_get_their_hmac_and_are_sealed_with_a_live_key_only()
     {
         var registration = new RegistrationClient(fixture.App.CreateClient());
