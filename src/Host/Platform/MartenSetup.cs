@@ -41,6 +41,7 @@ public static class MartenSetup
                 options.Storage.ExtendedSchemaObjects.Add(VssId.BuildingBlocks.Audit.PersonalDataReads.Table());
                 options.Storage.ExtendedSchemaObjects.Add(PersonKeys.Table());
                 options.Storage.ExtendedSchemaObjects.Add(PersonKeyWrapping.Table());
+                options.Storage.ExtendedSchemaObjects.Add(SealStoredDataJob.Progress());
                 foreach (var module in VssIdModules.All)
                 {
                     module.ConfigureMarten(options);

@@ -228,6 +228,44 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     [Fact]
+    public async Task The_sealing_job_reads_each_row_once_it_is_older_than_its_horizon()
+    {
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync());
+        var registration = new RegistrationClient(app.CreateClient());
+        var people = app.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
+        var job = app.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.SealStoredDataJob>();
+        await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        const string First = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1";
+        async Task<(Guid Id, string Phone)> Legacy()
+        {
+            var phone = RegistrationClient.NewPhone();
+            var (id, _) = await registration.Ready(RegistrationClient.NewCode(), phone);
+            var clear = System.Text.Json.Nodes.JsonNode.Parse(await Scalar(connection, First, id))!;
+            Unseal(clear, people);
+            await using var update = new Npgsql.NpgsqlCommand("UPDATE events.mt_events SET data = $1::jsonb WHERE stream_id = $2 AND version = 1", connection)
+                { Parameters = { new() { Value = clear.ToJsonString() }, new() { Value = id } } };
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+            return (id, phone);
+        }
+
+        // Everything stored so far older than the horizon: the first run reads it, the second reads nothing.
+        var old = await Legacy();
+        await new Npgsql.NpgsqlCommand("UPDATE events.mt_events SET timestamp = timestamp - interval '10 minutes'", connection).ExecuteNonQueryAsync();
+        await new Npgsql.NpgsqlCommand("UPDATE credentials.mt_doc_account SET mt_last_modified = mt_last_modified - interval '10 minutes'", connection)
+            .ExecuteNonQueryAsync();
+        Assert.True(await job.Run(default) >= 1);
+        Assert.DoesNotContain(old.Phone, await Scalar(connection, First, old.Id), StringComparison.Ordinal);
+        Assert.Equal(0, await job.Run(default));
+
+        // What is stored after the mark is read and sealed.
+        var recent = await Legacy();
+        Assert.True(await job.Run(default) >= 1);
+        Assert.DoesNotContain(recent.Phone, await Scalar(connection, First, recent.Id), StringComparison.Ordinal);
+        Assert.Equal(0, await job.Run(default));
+    }
+
+    [Fact]
     public async Task Recipients_stored_in_clear_before_sealing_get_their_hmac_and_are_sealed_with_a_live_key_only()
     {
         var registration = new RegistrationClient(fixture.App.CreateClient());
