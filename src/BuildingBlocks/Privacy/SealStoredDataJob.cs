@@ -20,13 +20,13 @@ namespace VssId.BuildingBlocks.Privacy;
 /// so this holds for a person who never had a key too) is sealed with a key that is never stored: it reads as erased data
 /// does, and no new key makes it readable again. A row is written back only if none of its people was erased since that
 /// check, so an erasure that lands meanwhile leaves it for the next run.
-/// </remarks>
 /// <para>
 /// Each run reads only what it has not read before: events past the last sequence number, documents modified since the
 /// last run, each table's mark kept in <see cref="ProgressTable"/> (a full pass over every event each hour would read the
 /// whole store). A mark never passes rows younger than <see cref="Horizon"/> (a transaction of an older build may still
 /// commit below it) nor a row held back for an erasure in flight.
 /// </para>
+/// </remarks>
 public sealed class SealStoredDataJob(IDocumentStore store, NpgsqlDataSource database, PersonalDataSealing sealing, PersonKeys keys)
 {
     public const string ProgressTable = "privacy.sealing_progress";
