@@ -125,25 +125,11 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         var people = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
         await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
-        var stored = await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id);
-        var clear = System.Text.Json.Nodes.JsonNode.Parse(stored)!;
-        Unseal(clear, people);
-        await using (var update = new Npgsql.NpgsqlCommand("UPDATE events.mt_events SET data = $1::jsonb WHERE stream_id = $2 AND version = 1", connection)
-            { Parameters = { new() { Value = clear.ToJsonString() }, new() { Value = id } } })
-        {
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
-        }
+        await StoreInClear(connection, people, id, "version = 1");
         Assert.Contains(phone, await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id), StringComparison.Ordinal);
         // And the phone's confirmation as stored before it named its person: the phone in clear, no mã số BHXH.
         const string Verified = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND type = 'registration.phone_verified'";
-        var verified = System.Text.Json.Nodes.JsonNode.Parse(await Scalar(connection, Verified, id))!.AsObject();
-        Unseal(verified, people);
-        verified.Remove("BhxhCode");
-        await using (var update = new Npgsql.NpgsqlCommand("UPDATE events.mt_events SET data = $1::jsonb WHERE stream_id = $2 AND type = 'registration.phone_verified'", connection)
-            { Parameters = { new() { Value = verified.ToJsonString() }, new() { Value = id } } })
-        {
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
-        }
+        await StoreInClear(connection, people, id, VerifiedEvent, withoutPerson: true);
         Assert.Contains($"\"Phone\": \"{phone}\"", await Scalar(connection, Verified, id), StringComparison.Ordinal);
 
         var job = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.SealStoredDataJob>();
@@ -183,17 +169,8 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         // clear, and no key at all for the person.
         const string First = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1";
         const string Verified = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND type = 'registration.phone_verified'";
-        var first = System.Text.Json.Nodes.JsonNode.Parse(await Scalar(connection, First, id))!;
-        Unseal(first, people);
-        var verified = System.Text.Json.Nodes.JsonNode.Parse(await Scalar(connection, Verified, id))!.AsObject();
-        Unseal(verified, people);
-        verified.Remove("BhxhCode");
-        foreach (var (sql, json) in new[] { ("version = 1", first.ToJsonString()), ("type = 'registration.phone_verified'", verified.ToJsonString()) })
-        {
-            await using var update = new Npgsql.NpgsqlCommand($"UPDATE events.mt_events SET data = $1::jsonb WHERE stream_id = $2 AND {sql}", connection)
-                { Parameters = { new() { Value = json }, new() { Value = id } } };
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
-        }
+        await StoreInClear(connection, people, id, "version = 1");
+        await StoreInClear(connection, people, id, VerifiedEvent, withoutPerson: true);
         await using (var forget = new Npgsql.NpgsqlCommand("DELETE FROM privacy.person_keys WHERE subject = $1", connection) { Parameters = { new() { Value = code } } })
         {
             Assert.True(await forget.ExecuteNonQueryAsync() >= 1);
@@ -241,11 +218,7 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         {
             var phone = RegistrationClient.NewPhone();
             var (id, _) = await registration.Ready(RegistrationClient.NewCode(), phone);
-            var clear = System.Text.Json.Nodes.JsonNode.Parse(await Scalar(connection, First, id))!;
-            Unseal(clear, people);
-            await using var update = new Npgsql.NpgsqlCommand("UPDATE events.mt_events SET data = $1::jsonb WHERE stream_id = $2 AND version = 1", connection)
-                { Parameters = { new() { Value = clear.ToJsonString() }, new() { Value = id } } };
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+            await StoreInClear(connection, people, id, "version = 1");
             return (id, phone);
         }
 
@@ -316,6 +289,25 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
                 "SELECT count(*) FROM notifications.messages WHERE to_key = $1 AND to_address = $2 AND to_masked IS NOT NULL", NotificationsDb.Recipient(to), to));
         }
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM privacy.person_keys WHERE subject = $1", erasedLongAgo));
+    }
+
+    private const string VerifiedEvent = "type = 'registration.phone_verified'";
+
+    // The event of `stream` that `which` selects, stored as a build before sealing stored it: every sealed value replaced by
+    // its plaintext (and, for an event stored before it named its person, without its mã số BHXH).
+    private static async Task StoreInClear(Npgsql.NpgsqlConnection connection, VssId.BuildingBlocks.Privacy.PersonKeys people, Guid stream, string which,
+        bool withoutPerson = false)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await Scalar(connection, $"SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND {which}", stream))!
+            .AsObject();
+        Unseal(json, people);
+        if (withoutPerson)
+        {
+            json.Remove("BhxhCode");
+        }
+        await using var update = new Npgsql.NpgsqlCommand($"UPDATE events.mt_events SET data = $1::jsonb WHERE stream_id = $2 AND {which}", connection)
+            { Parameters = { new() { Value = json.ToJsonString() }, new() { Value = stream } } };
+        Assert.Equal(1, await update.ExecuteNonQueryAsync());
     }
 
     private static async Task<string> Scalar(Npgsql.NpgsqlConnection connection, string sql, Guid id)
