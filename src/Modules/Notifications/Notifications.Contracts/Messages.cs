@@ -52,8 +52,8 @@ public static class MessageTemplates
 /// <summary>
 /// An SMS to send. <see cref="MessageId"/> is derived from what caused it (an event id, an OTP id):
 /// asking twice with the same id sends once. <see cref="People"/>: the mã số BHXH of everyone the message is about,
-/// the one it is for first (its recipient; a child's account: the child), others it names after. Its texts are sealed
-/// with the first one's key, and erasing any of them blanks it (address and texts gone).
+/// the one it is for first (its recipient: for a message about a child, the guardian), others it names after. Its
+/// recipient and texts are sealed with the first one's key, and erasing any of them blanks it (address and texts gone).
 /// </summary>
 public sealed record SmsRequest(Guid MessageId, string To, string Template, IReadOnlyDictionary<string, string> Parameters,
     IReadOnlyList<string>? People = null);
