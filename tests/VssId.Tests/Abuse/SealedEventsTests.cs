@@ -116,26 +116,16 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     [Fact]
     public async Task Events_stored_in_clear_before_sealing_are_sealed_in_place_by_the_job_and_read_the_same()
     {
-        var registration = new RegistrationClient(fixture.App.CreateClient());
-        var code = RegistrationClient.NewCode();
-        var phone = RegistrationClient.NewPhone();
-        var (id, _) = await registration.Ready(code, phone);
-
-        // As a build before sealing stored it: every sealed value replaced by its plaintext.
-        var people = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
         await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
-        await StoreInClear(connection, people, id, "version = 1");
-        Assert.Contains(phone, await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id), StringComparison.Ordinal);
-        // And the phone's confirmation as stored before it named its person: the phone in clear, no mã số BHXH.
-        const string Verified = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND type = 'registration.phone_verified'";
-        await StoreInClear(connection, people, id, VerifiedEvent, withoutPerson: true);
+        var (code, phone, id) = await RegisteredInClear(connection);
+        Assert.Contains(phone, await Scalar(connection, First, id), StringComparison.Ordinal);
         Assert.Contains($"\"Phone\": \"{phone}\"", await Scalar(connection, Verified, id), StringComparison.Ordinal);
 
         var job = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.SealStoredDataJob>();
         await job.Run(CancellationToken.None);
 
-        var resealed = await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id);
+        var resealed = await Scalar(connection, First, id);
         foreach (var secret in new[] { phone, IdentityNumber, "Nguyễn Văn An", Street, Email, "1990-03-15" })
         {
             Assert.DoesNotContain(secret, resealed, StringComparison.Ordinal);
@@ -151,26 +141,17 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         Assert.Equal((phone, code), (confirmation.Phone, confirmation.BhxhCode));
         // Again: nothing left to do, nothing rewritten.
         await job.Run(CancellationToken.None);
-        Assert.Equal(resealed, await Scalar(connection, "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1", id));
+        Assert.Equal(resealed, await Scalar(connection, First, id));
     }
 
     [Fact]
     public async Task Data_in_clear_of_a_person_erased_before_the_job_reached_it_is_blanked_not_sealed_with_a_new_key()
     {
-        var registration = new RegistrationClient(fixture.App.CreateClient());
-        var code = RegistrationClient.NewCode();
-        var phone = RegistrationClient.NewPhone();
-        var (id, _) = await registration.Ready(code, phone);
-        var people = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
-        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-
         // As a build before sealing left them: the declaration and the phone's confirmation (without its person) in
         // clear, and no key at all for the person.
-        const string First = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1";
-        const string Verified = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND type = 'registration.phone_verified'";
-        await StoreInClear(connection, people, id, "version = 1");
-        await StoreInClear(connection, people, id, VerifiedEvent, withoutPerson: true);
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        var (code, phone, id) = await RegisteredInClear(connection);
         await using (var forget = new Npgsql.NpgsqlCommand("DELETE FROM privacy.person_keys WHERE subject = $1", connection) { Parameters = { new() { Value = code } } })
         {
             Assert.True(await forget.ExecuteNonQueryAsync() >= 1);
@@ -213,7 +194,6 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         var job = app.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.SealStoredDataJob>();
         await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
-        const string First = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1";
         async Task<(Guid Id, string Phone)> Legacy()
         {
             var phone = RegistrationClient.NewPhone();
@@ -292,6 +272,21 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     private const string VerifiedEvent = "type = 'registration.phone_verified'";
+    private const string First = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND version = 1";
+    private const string Verified = "SELECT data::text FROM events.mt_events WHERE stream_id = $1 AND " + VerifiedEvent;
+
+    // A registration whose declaration and phone confirmation are stored as a build before sealing stored them (the
+    // confirmation from before it named its person).
+    private async Task<(string Code, string Phone, Guid Id)> RegisteredInClear(Npgsql.NpgsqlConnection connection)
+    {
+        var code = RegistrationClient.NewCode();
+        var phone = RegistrationClient.NewPhone();
+        var (id, _) = await new RegistrationClient(fixture.App.CreateClient()).Ready(code, phone);
+        var people = fixture.App.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
+        await StoreInClear(connection, people, id, "version = 1");
+        await StoreInClear(connection, people, id, VerifiedEvent, withoutPerson: true);
+        return (code, phone, id);
+    }
 
     // The event of `stream` that `which` selects, stored as a build before sealing stored it: every sealed value replaced by
     // its plaintext (and, for an event stored before it named its person, without its mã số BHXH).
