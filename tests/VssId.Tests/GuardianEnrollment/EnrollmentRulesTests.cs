@@ -1,6 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using VssId.Modules.GuardianEnrollment.Consent;
+using VssId.Modules.GuardianEnrollment.Features.ExpireEnrollments;
 using VssId.Tests.Infrastructure;
 using VssId.Tests.Notifications;
 using VssId.Tests.Registration;
@@ -136,6 +143,46 @@ public sealed class EnrollmentRulesTests(VssIdFixture fixture) : IClassFixture<V
         await (await _api.Submit(token, id)).AssertProblem(HttpStatusCode.Conflict, "enrollment.not_editable");
         var kinds = (await _api.Get(token, id)).GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("kind").GetString()).ToList();
         Assert.Equal(["birth-certificate", "portrait"], kinds);
+    }
+
+    [Fact]
+    public async Task A_draft_left_for_30_days_expires_its_photos_are_deleted_and_it_no_longer_counts_as_a_child()
+    {
+        var (_, _, token) = await _api.Guardian();
+        var first = RegistrationClient.NewCode();
+        var id = await _api.Started(token, first);
+        // A JPEG, then a PNG: one stored file per kind, the replaced JPEG goes at once (issue 13 item 3).
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id)).StatusCode);
+        var photos = Path.Combine(fixture.App.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!, "enrollment", id.ToString("N"));
+        Assert.Equal(["birth-certificate.jpg"], Directory.GetFiles(photos).Select(Path.GetFileName));
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id, image: TestImages.Png)).StatusCode);
+        await Eventually.True(() => Task.FromResult(Directory.GetFiles(photos).Select(Path.GetFileName).SequenceEqual(["birth-certificate.png"])),
+            because: "the replaced JPEG is deleted");
+        for (var i = 0; i < 9; i++)
+        {
+            await _api.Started(token, RegistrationClient.NewCode());
+        }
+        await (await _api.Start(token, RegistrationClient.NewCode())).AssertProblem(HttpStatusCode.Conflict, "enrollment.too_many_children");
+
+        // 29 days on nothing lapses; 31 days on the ten drafts have, each once.
+        Assert.Equal(0, await ExpiryAt(DateTimeOffset.UtcNow.AddDays(29)));
+        Assert.Equal("Draft", (await _api.Get(token, id)).GetProperty("status").GetString());
+        Assert.True(await ExpiryAt(DateTimeOffset.UtcNow.AddDays(31)) >= 10);
+        Assert.Equal(0, await ExpiryAt(DateTimeOffset.UtcNow.AddDays(31)));
+        Assert.Equal("Expired", (await _api.Get(token, id)).GetProperty("status").GetString());
+        await (await _api.Attach(token, id)).AssertProblem(HttpStatusCode.Conflict, "enrollment.not_editable");
+        await Eventually.True(() => Task.FromResult(Directory.GetFiles(photos).Length == 0), because: "the expired draft's birth certificate is deleted");
+
+        // Expired enrolments count as nobody's child: the same child again, and an eleventh.
+        await _api.Started(token, first);
+        await _api.Started(token, RegistrationClient.NewCode());
+    }
+
+    private Task<int> ExpiryAt(DateTimeOffset now)
+    {
+        var services = fixture.App.Services;
+        return new ExpireEnrollmentsJob(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<NpgsqlDataSource>(),
+            services.GetRequiredService<ConsentCodes>(), new FakeTimeProvider(now)).Run(default);
     }
 
     private static string? FieldCode(JsonElement problem, string field) =>

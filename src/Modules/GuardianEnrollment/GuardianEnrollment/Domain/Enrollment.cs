@@ -14,7 +14,10 @@ public static class EnrollmentStatus
     public const string Rejected = "Rejected";
     public const string NeedsInformation = "NeedsInformation";
 
-    /// <summary>A school's enrolment nobody consented to within 30 days.</summary>
+    /// <summary>
+    /// A school's enrolment nobody consented to within 30 days, or a guardian's draft (or an enrolment waiting for
+    /// information) left without activity for 30 days.
+    /// </summary>
     public const string Expired = "Expired";
 
     public static readonly IReadOnlyList<string> All = [Draft, AwaitingGuardianConsent, Submitted, UnderReview, Approved, Rejected, NeedsInformation, Expired];
@@ -61,6 +64,12 @@ public sealed record Enrollment
     /// <summary>How long a school's enrolment waits for the guardian's consent.</summary>
     public static readonly TimeSpan ConsentWindow = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long a draft, or an enrolment waiting for information, stays open without activity: as an adult's
+    /// application (<c>product.md</c>), so that a birth certificate nobody submits is not kept for ever.
+    /// </summary>
+    public static readonly TimeSpan Inactivity = TimeSpan.FromDays(30);
+
     public Guid Id { get; init; }
     public string Status { get; init; } = EnrollmentStatus.Draft;
     public required Child Child { get; init; }
@@ -78,6 +87,12 @@ public sealed record Enrollment
     public string? ConsentChannel { get; init; }
     public DateTimeOffset? FormReceivedAt { get; init; }
 
+    /// <summary>The start, a photo attached, a submission or the office's request for information: what keeps an editable enrolment open.</summary>
+    public DateTimeOffset LastActivityAt { get; init; }
+
+    /// <summary>The stored files some submission carried: an office's case refers to them, so expiry keeps them.</summary>
+    public ImmutableHashSet<string> SubmittedFiles { get; init; } = ImmutableHashSet<string>.Empty;
+
     public bool IsEditable => Status is EnrollmentStatus.Draft or EnrollmentStatus.NeedsInformation;
 
     /// <summary>Photos may be attached while editable and, for a school's enrolment, while it waits for the guardian.</summary>
@@ -94,6 +109,7 @@ public sealed record Enrollment
         OfficeCode = e.OfficeCode,
         Origin = e.Origin,
         StartedAt = e.At,
+        LastActivityAt = e.At,
         School = e.School,
     };
 
@@ -101,17 +117,18 @@ public sealed record Enrollment
     public Enrollment Apply(EnrollmentExpired e) => this with { Status = EnrollmentStatus.Expired };
     public Enrollment Apply(EnrollmentFormReceived e) => this with { FormReceivedAt = e.At };
 
-    public Enrollment Apply(EnrollmentDocumentAttached e) => this with { Documents = Documents.SetItem(e.Document.Kind, e.Document) };
+    public Enrollment Apply(EnrollmentDocumentAttached e) => this with { Documents = Documents.SetItem(e.Document.Kind, e.Document), LastActivityAt = e.At };
 
     public Enrollment Apply(EnrollmentSubmitted e) => this with
     {
         Status = EnrollmentStatus.Submitted, ApplicationNumber = e.ApplicationNumber, SubmittedAt = e.At, OfficeCode = e.OfficeCode, Reason = null,
+        LastActivityAt = e.At, SubmittedFiles = SubmittedFiles.Union(e.Documents.Select(d => d.StorageKey)),
     };
 
     public Enrollment Apply(EnrollmentReviewStarted e) => this with { Status = EnrollmentStatus.UnderReview };
     public Enrollment Apply(EnrollmentApproved e) => this with { Status = EnrollmentStatus.Approved, Reason = null };
     public Enrollment Apply(EnrollmentRejected e) => this with { Status = EnrollmentStatus.Rejected, Reason = e.Reason };
-    public Enrollment Apply(EnrollmentInformationRequested e) => this with { Status = EnrollmentStatus.NeedsInformation, Reason = e.Reason };
+    public Enrollment Apply(EnrollmentInformationRequested e) => this with { Status = EnrollmentStatus.NeedsInformation, Reason = e.Reason, LastActivityAt = e.At };
 
     /// <summary>The child's age in whole years on <paramref name="today"/>.</summary>
     public static int AgeOn(DateOnly dateOfBirth, DateOnly today)
@@ -126,7 +143,10 @@ public sealed record Enrollment
         {
             EnsureEditable();
         }
-        return new EnrollmentDocumentAttached(document, now);
+        // A photo of another format lands under another name: the one it replaces goes, unless a submission carried it.
+        var replaced = Documents.TryGetValue(document.Kind, out var previous) && previous.StorageKey != document.StorageKey
+            && !SubmittedFiles.Contains(previous.StorageKey) ? new[] { previous.StorageKey } : null;
+        return new EnrollmentDocumentAttached(document, now, replaced);
     }
 
     /// <summary>
@@ -148,11 +168,19 @@ public sealed record Enrollment
         return [new EnrollmentConsented(channel, now), Submission(applicationNumber, now)];
     }
 
-    /// <summary>A school's enrolment past its consent window lapses; anything else is left alone.</summary>
-    public EnrollmentExpired? Expire(DateTimeOffset now) =>
-        Status == EnrollmentStatus.AwaitingGuardianConsent && now - StartedAt > ConsentWindow
-            ? new EnrollmentExpired(now, Documents.Values.Select(d => d.StorageKey).ToArray())
-            : null;
+    /// <summary>
+    /// A school's enrolment past its consent window lapses, and so does a draft or an enrolment waiting for information
+    /// after <see cref="Inactivity"/> without activity; anything else is left alone. Its photos go with it, except those a
+    /// submission carried (the office's case still shows them).
+    /// </summary>
+    public EnrollmentExpired? Expire(DateTimeOffset now) => Status switch
+    {
+        EnrollmentStatus.AwaitingGuardianConsent when now - StartedAt > ConsentWindow => new EnrollmentExpired(now, Discardable()),
+        EnrollmentStatus.Draft or EnrollmentStatus.NeedsInformation when now - LastActivityAt > Inactivity => new EnrollmentExpired(now, Discardable()),
+        _ => null,
+    };
+
+    private string[] Discardable() => Documents.Values.Select(d => d.StorageKey).Where(key => !SubmittedFiles.Contains(key)).ToArray();
 
     /// <summary>The school records the signed Mẫu 01: only of a submitted enrolment (there is no form before); once.</summary>
     public EnrollmentFormReceived? ReceiveForm(string receivedBy, DateTimeOffset now)

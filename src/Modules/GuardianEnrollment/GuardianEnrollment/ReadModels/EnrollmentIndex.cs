@@ -20,8 +20,8 @@ public sealed partial class EnrollmentIndex : EventProjection
     public const string TableName = "enrollment.enrollment_index";
     public const string OpenSubmissionIndex = "ux_enrollment_index_open_submission";
 
-    /// <summary>The enrolments that count as one of the guardian's children: every one not rejected.</summary>
-    public const string CountsAsChild = "status <> 'Rejected'";
+    /// <summary>The enrolments that count as one of the guardian's children: every one neither rejected nor expired.</summary>
+    public const string CountsAsChild = "status NOT IN ('Rejected', 'Expired')";
 
     /// <summary>
     /// One live enrolment per child in a school's class: a roster sent twice finds its rows here (and two sent at
@@ -30,6 +30,8 @@ public sealed partial class EnrollmentIndex : EventProjection
     public const string SchoolClassChildIndex = "ux_enrollment_index_school_class_child";
 
     private const string LiveSchoolEnrollment = "status NOT IN ('Rejected', 'Expired')";
+
+    private const string Editable = $"status IN ('{EnrollmentStatus.Draft}', '{EnrollmentStatus.NeedsInformation}')";
 
     public static Table Table()
     {
@@ -45,6 +47,9 @@ public sealed partial class EnrollmentIndex : EventProjection
         table.AddColumn("application_number", "text");
         table.AddColumn("started_at", "timestamp with time zone").NotNull();
         table.AddColumn("submitted_at", "timestamp with time zone");
+        // The aggregate's LastActivityAt (start, photo, submission, request for information): the expiry job's candidates.
+        // Rows from before the column existed take the migration's time, so they expire no earlier than they should.
+        table.AddColumn("last_activity_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");
         // The guardian as the enrolment names them (a school's row may name one without an account: account id empty).
         table.AddColumn("guardian_bhxh_code", "text");
         // The guardian's mobile as an HMAC (PhoneDigests) to count and find by, and masked ("091****678") to show a school.
@@ -65,6 +70,7 @@ public sealed partial class EnrollmentIndex : EventProjection
         table.Indexes.Add(new IndexDefinition("ix_enrollment_index_guardian") { Columns = ["guardian_account", "id"] });
         table.Indexes.Add(new IndexDefinition("ix_enrollment_index_child") { Columns = ["child_bhxh_code"] });
         table.Indexes.Add(new IndexDefinition(OpenSubmissionIndex) { Columns = ["child_bhxh_code"], IsUnique = true, Predicate = "open_submission" });
+        table.Indexes.Add(new IndexDefinition("ix_enrollment_index_editable") { Columns = ["last_activity_at"], Predicate = Editable });
         return table;
     }
 
@@ -79,11 +85,11 @@ public sealed partial class EnrollmentIndex : EventProjection
 
     public void Project(IEvent<EnrollmentStarted> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"""
-            INSERT INTO {TableName} (id, guardian_account, child_bhxh_code, child_full_name, status, open_submission, office_code, started_at,
+            INSERT INTO {TableName} (id, guardian_account, child_bhxh_code, child_full_name, status, open_submission, office_code, started_at, last_activity_at,
                 guardian_bhxh_code, guardian_phone, guardian_phone_masked, relationship, child_date_of_birth, school_code, class_code)
-            VALUES (?, ?, ?, ?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, e.StreamId, e.Data.Guardian.AccountId, e.Data.Child.BhxhCode, e.Data.Child.FullName,
-            e.Data.Origin == EnrollmentOrigins.School ? EnrollmentStatus.AwaitingGuardianConsent : EnrollmentStatus.Draft, e.Data.OfficeCode, e.Data.At,
+            e.Data.Origin == EnrollmentOrigins.School ? EnrollmentStatus.AwaitingGuardianConsent : EnrollmentStatus.Draft, e.Data.OfficeCode, e.Data.At, e.Data.At,
             e.Data.Guardian.BhxhCode, _phones.Of(e.Data.Guardian.Phone), Masking.Middle(e.Data.Guardian.Phone), e.Data.Relationship, e.Data.Child.DateOfBirth,
             (object?)e.Data.School?.SchoolCode ?? DBNull.Value, (object?)e.Data.School?.ClassCode ?? DBNull.Value);
 
@@ -92,14 +98,18 @@ public sealed partial class EnrollmentIndex : EventProjection
 
     public void Project(IEvent<EnrollmentExpired> e, IDocumentOperations ops) => Status(ops, e.StreamId, EnrollmentStatus.Expired, false);
 
+    public void Project(IEvent<EnrollmentDocumentAttached> e, IDocumentOperations ops) =>
+        ops.QueueSqlCommand($"UPDATE {TableName} SET last_activity_at = ? WHERE id = ?", e.Data.At, e.StreamId);
+
     public void Project(IEvent<EnrollmentFormReceived> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"UPDATE {TableName} SET form_received_at = ? WHERE id = ?", e.Data.At, e.StreamId);
 
     public void Project(IEvent<EnrollmentSubmitted> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"""
-            UPDATE {TableName} SET status = '{EnrollmentStatus.Submitted}', open_submission = true, office_code = ?, application_number = ?, submitted_at = ?
+            UPDATE {TableName} SET status = '{EnrollmentStatus.Submitted}', open_submission = true, office_code = ?, application_number = ?, submitted_at = ?,
+                last_activity_at = ?
             WHERE id = ?
-            """, e.Data.OfficeCode, e.Data.ApplicationNumber, e.Data.At, e.StreamId);
+            """, e.Data.OfficeCode, e.Data.ApplicationNumber, e.Data.At, e.Data.At, e.StreamId);
 
     public void Project(IEvent<EnrollmentReviewStarted> e, IDocumentOperations ops) => Status(ops, e.StreamId, EnrollmentStatus.UnderReview, true);
 
@@ -109,7 +119,9 @@ public sealed partial class EnrollmentIndex : EventProjection
     public void Project(IEvent<EnrollmentRejected> e, IDocumentOperations ops) => Status(ops, e.StreamId, EnrollmentStatus.Rejected, false);
 
     // Still in the office's hands (the guardian fixes it and submits again to the same case).
-    public void Project(IEvent<EnrollmentInformationRequested> e, IDocumentOperations ops) => Status(ops, e.StreamId, EnrollmentStatus.NeedsInformation, true);
+    public void Project(IEvent<EnrollmentInformationRequested> e, IDocumentOperations ops) =>
+        ops.QueueSqlCommand($"UPDATE {TableName} SET status = ?, open_submission = true, last_activity_at = ? WHERE id = ?",
+            EnrollmentStatus.NeedsInformation, e.Data.At, e.StreamId);
 
     private static void Status(IDocumentOperations ops, Guid id, string status, bool open) =>
         ops.QueueSqlCommand($"UPDATE {TableName} SET status = ?, open_submission = ? WHERE id = ?", status, open, id);
@@ -297,12 +309,19 @@ public sealed partial class EnrollmentIndex : EventProjection
     }
 
     /// <summary>School enrolments still waiting after <paramref name="startedBefore"/>: the expiry job's next batch.</summary>
-    public static async Task<IReadOnlyList<Guid>> WaitingSince(NpgsqlDataSource database, DateTimeOffset startedBefore, int limit, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<Guid>> WaitingSince(NpgsqlDataSource database, DateTimeOffset startedBefore, int limit, CancellationToken cancellationToken) =>
+        Ids(database, $"SELECT id FROM {TableName} WHERE status = '{EnrollmentStatus.AwaitingGuardianConsent}' AND started_at < $1 ORDER BY started_at LIMIT $2",
+            startedBefore, limit, cancellationToken);
+
+    /// <summary>Drafts and enrolments waiting for information without activity since <paramref name="activeBefore"/>: the expiry job's next batch.</summary>
+    public static Task<IReadOnlyList<Guid>> InactiveSince(NpgsqlDataSource database, DateTimeOffset activeBefore, int limit, CancellationToken cancellationToken) =>
+        Ids(database, $"SELECT id FROM {TableName} WHERE {Editable} AND last_activity_at < $1 ORDER BY last_activity_at LIMIT $2",
+            activeBefore, limit, cancellationToken);
+
+    private static async Task<IReadOnlyList<Guid>> Ids(NpgsqlDataSource database, string sql, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand($"""
-            SELECT id FROM {TableName} WHERE status = '{EnrollmentStatus.AwaitingGuardianConsent}' AND started_at < $1 ORDER BY started_at LIMIT $2
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = startedBefore });
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = before });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var ids = new List<Guid>();

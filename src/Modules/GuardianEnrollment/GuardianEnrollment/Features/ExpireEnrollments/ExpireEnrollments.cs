@@ -8,21 +8,32 @@ namespace VssId.Modules.GuardianEnrollment.Features.ExpireEnrollments;
 
 /// <summary>
 /// Hourly: a school's enrolment nobody consented to within 30 days lapses (its code answers "expired"; the school may
-/// send the child again), in batches until none is left; wrong consent codes older than a day are forgotten.
-/// Each enrolment is its own append with Marten's version check, so a consent at the same moment wins or loses
-/// cleanly and a second run finds nothing to do.
+/// send the child again), and so does a guardian's draft or an enrolment waiting for information after 30 days without
+/// activity (its photos no submission carried are deleted; the child may be enrolled again); each kind in batches until
+/// none is left. Wrong consent codes older than a day are forgotten. Each enrolment is its own append with Marten's
+/// version check, so a consent, a photo or a submission at the same moment wins or loses cleanly, and a second run finds
+/// nothing to do.
 /// </summary>
+/// <remarks>Its recurring id, <c>enrollment.expire-school-enrollments</c>, predates the guardians' drafts: kept, so no stale schedule is left behind.</remarks>
 public sealed class ExpireEnrollmentsJob(IDocumentStore store, NpgsqlDataSource database, ConsentCodes codes, TimeProvider time)
 {
     private const int Batch = 200;
 
     public async Task<int> Run(CancellationToken cancellationToken)
     {
+        var expired = await ExpireAll(now => EnrollmentIndex.WaitingSince(database, now - Enrollment.ConsentWindow, Batch, cancellationToken), cancellationToken)
+            + await ExpireAll(now => EnrollmentIndex.InactiveSince(database, now - Enrollment.Inactivity, Batch, cancellationToken), cancellationToken);
+        await codes.Forget(cancellationToken);
+        return expired;
+    }
+
+    private async Task<int> ExpireAll(Func<DateTimeOffset, Task<IReadOnlyList<Guid>>> candidates, CancellationToken cancellationToken)
+    {
         var expired = 0;
         while (true)
         {
             var now = time.GetUtcNow();
-            var ids = await EnrollmentIndex.WaitingSince(database, now - Enrollment.ConsentWindow, Batch, cancellationToken);
+            var ids = await candidates(now);
             var changed = 0;
             foreach (var id in ids)
             {
@@ -40,16 +51,14 @@ public sealed class ExpireEnrollmentsJob(IDocumentStore store, NpgsqlDataSource 
                 }
                 catch (JasperFx.ConcurrencyException)
                 {
-                    // Consented (or expired by another run) in between: nothing to do here.
+                    // Consented, edited or submitted (or expired by another run) in between: nothing to do here.
                 }
             }
             expired += changed;
             if (ids.Count < Batch || changed == 0)
             {
-                break;
+                return expired;
             }
         }
-        await codes.Forget(cancellationToken);
-        return expired;
     }
 }

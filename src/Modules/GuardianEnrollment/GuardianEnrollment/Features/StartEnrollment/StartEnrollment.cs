@@ -227,7 +227,8 @@ internal sealed class StartEnrollmentEndpoint : IEndpoint
                 + "`captchaId` + `captchaAnswer` lấy từ `GET /api/v1/captcha` (không cần khi đăng nhập qua ứng dụng đối tác). "
                 + "400: trường sai, trẻ từ 18 tuổi (`enrollment.child_adult`), trẻ đã có CCCD (`enrollment.child_has_cccd`), CCCD người giám hộ không khớp "
                 + "(`enrollment.guardian_id_mismatch`), mã kiểm tra sai/đã dùng (`captcha.invalid`) hoặc hết hạn (`captcha.expired`). "
-                + "409: mã số của trẻ đã có tài khoản, đã có hồ sơ đang xử lý, hoặc người giám hộ đã có 10 trẻ.")
+                + "409: mã số của trẻ đã có tài khoản, đã có hồ sơ đang xử lý, hoặc người giám hộ đã có 10 trẻ (hồ sơ bị từ chối hoặc hết hạn không tính). "
+                + "Hồ sơ nháp, hoặc cần bổ sung, không có hoạt động trong 30 ngày thì hết hạn (`Expired`): ảnh chưa nộp bị xoá và có thể khai báo lại trẻ.")
             .Accepts<StartEnrollmentRequest>("application/json")
             .Produces<StartEnrollmentResponse>(StatusCodes.Status201Created)
             .ProducesProblems(CommonProblems.Validation, GuardianEnrollmentProblems.CaptchaInvalid, GuardianEnrollmentProblems.CaptchaExpired,
