@@ -70,6 +70,13 @@ public sealed class RegistryTests(VssIdFixture fixture) : IClassFixture<VssIdFix
         await (await _identity.Send(HttpMethod.Put, "/api/v1/admin/offices/99999/settings", admin, new { autoApproval = true })).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
         await (await _identity.Send(HttpMethod.Put, $"/api/v1/admin/offices/{AutoOffice}/settings", admin, new { })).AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");
         Assert.Equal(HttpStatusCode.NoContent, (await _identity.Send(HttpMethod.Put, $"/api/v1/admin/offices/{AutoOffice}/settings", admin, new { autoApproval = true })).StatusCode);
+        // Who let the system decide for this office is in the audit trail, once: the refused attempts changed nothing and are not.
+        var trail = (await (await _identity.Send(HttpMethod.Get, $"/api/v1/admin/audit?who={AutoOffice}", admin)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "office.settings_changed").ToList();
+        Assert.Equal([("autoApproval=true", IdentityClient.DevAdmin)], trail.Select(e => (e.GetProperty("detail").GetString(), e.GetProperty("actor").GetString())));
+        var imports = (await (await _identity.Send(HttpMethod.Get, $"/api/v1/admin/audit?who={IdentityClient.DevAdmin}&limit=100", admin)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "registry.imported").Select(e => e.GetProperty("detail").GetString());
+        Assert.Contains("imported=2 updated=0 rejected=0", imports);
 
         var phone = RegistrationClient.NewPhone();
         var (autoId, autoToken) = await _registration.Ready(exact, phone);

@@ -36,6 +36,11 @@ public sealed class OfficeImportTests(VssIdFixture fixture) : IClassFixture<VssI
             """;
         var result = await (await Import(csv)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, result.GetProperty("imported").GetInt32());
+        // Who changed the offices, and how much, is in the audit trail.
+        var admin = await _identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        var trail = (await (await _identity.Send(HttpMethod.Get, $"/api/v1/admin/audit?who={IdentityClient.DevAdmin}&limit=100", admin)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "offices.imported").Select(e => e.GetProperty("detail").GetString());
+        Assert.Contains("imported=2 updated=0 rejected=2", trail);
         var rejected = result.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("row").GetInt32(),
             r => r.GetProperty("errors")[0].GetProperty("code").GetString());
         Assert.Equal("offices.province_invalid", rejected[4]);

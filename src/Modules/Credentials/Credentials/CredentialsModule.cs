@@ -38,6 +38,7 @@ public sealed class CredentialsModule : IModule
         services.AddVssIdIdentity(configuration);
         services.AddSingleton<SmartOtp>();
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<VssId.BuildingBlocks.Audit.IAdministrativeAudit>(sp => sp.GetRequiredService<AuditTrail>());
         services.AddScoped<ICitizenDirectory, CitizenDirectory>();
         services.AddHostedService<DevelopmentAdmin>();
 

@@ -13,7 +13,7 @@ public sealed record AuditRecord(long Id, DateTimeOffset At, string Actor, strin
 /// The identity audit trail (<c>credentials.audit_entries</c>): logins, locks, password changes, staff and
 /// client changes. Append-only; written beside the change it records, read by administrators.
 /// </summary>
-public sealed class AuditTrail(NpgsqlDataSource database, TimeProvider time)
+public sealed class AuditTrail(NpgsqlDataSource database, TimeProvider time) : VssId.BuildingBlocks.Audit.IAdministrativeAudit
 {
     public const string TableName = "credentials.audit_entries";
 
@@ -48,6 +48,10 @@ public sealed class AuditTrail(NpgsqlDataSource database, TimeProvider time)
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)entry.Detail ?? DBNull.Value });
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Another module's administrative action (<see cref="VssId.BuildingBlocks.Audit.AdministrativeActions"/>): it succeeded.</summary>
+    Task VssId.BuildingBlocks.Audit.IAdministrativeAudit.Record(string actor, string action, string? target, string? detail, CancellationToken cancellationToken) =>
+        Record(new AuditEntry(actor, action, target, true, null, null, detail), cancellationToken);
 
     /// <summary>Newest first, after <paramref name="beforeId"/> when paging; filtered by actor or target (either matches).</summary>
     public async Task<IReadOnlyList<AuditRecord>> Read(string? who, long? beforeId, int limit, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
+using VssId.BuildingBlocks.Audit;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Modules;
@@ -18,14 +19,15 @@ namespace VssId.Modules.Approval.Features.ImportRegistry;
 
 public sealed record RegistryImportResult(int Imported, int Updated, IReadOnlyList<CsvRejectedRow> Rejected);
 
-public sealed record ImportRegistry(string Csv, bool English) : ICommand<RegistryImportResult>;
+public sealed record ImportRegistry(string Csv, bool English, string By) : ICommand<RegistryImportResult>;
 
 /// <summary>
 /// <c>bhxhCode,fullName,dateOfBirth,gender</c> with a header row, parsed by Sep (RFC 4180 quoting). Each row
 /// stands on its own: good rows are stored (new or changed, by code), bad rows are listed with their errors;
-/// importing the same file again changes nothing.
+/// importing the same file again changes nothing. Each import goes to the audit trail with its counts.
 /// </summary>
-public sealed partial class ImportRegistryHandler(NpgsqlDataSource database, TimeProvider time) : ICommandHandler<ImportRegistry, RegistryImportResult>
+public sealed partial class ImportRegistryHandler(NpgsqlDataSource database, IAdministrativeAudit audit, TimeProvider time)
+    : ICommandHandler<ImportRegistry, RegistryImportResult>
 {
     public const int MaxRows = 200_000;
     private static readonly string[] Columns = ["bhxhCode", "fullName", "dateOfBirth", "gender"];
@@ -101,6 +103,8 @@ public sealed partial class ImportRegistryHandler(NpgsqlDataSource database, Tim
             people.Add(new RegistryPerson(code, name, dateOfBirth, gender));
         }
         var (imported, updated) = await Registry.Upsert(database, people, time.GetUtcNow(), cancellationToken);
+        await audit.Record(command.By, AdministrativeActions.RegistryImported, null,
+            string.Create(CultureInfo.InvariantCulture, $"imported={imported} updated={updated} rejected={rejected.Count}"), cancellationToken);
         return new RegistryImportResult(imported, updated, rejected);
     }
 }
@@ -114,7 +118,7 @@ internal sealed class ImportRegistryEndpoint : IEndpoint
         group.MapPut("/admin/registry", async (HttpRequest request, ISender sender, CancellationToken ct) =>
             {
                 var csv = await CsvBody.Read(request, MaxChars, ct);
-                return TypedResults.Ok(await sender.Send(new ImportRegistry(csv, CsvBody.English(request)), ct));
+                return TypedResults.Ok(await sender.Send(new ImportRegistry(csv, CsvBody.English(request), request.HttpContext.Actor()), ct));
             })
             .WithName("ImportRegistry")
             // Up to 16 Mi characters of CSV, mostly ASCII: Kestrel's 30 MB, as before.

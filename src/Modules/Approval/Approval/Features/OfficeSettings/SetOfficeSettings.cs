@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
+using VssId.BuildingBlocks.Audit;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Modules;
 using VssId.BuildingBlocks.OpenApi;
@@ -21,8 +22,12 @@ public sealed record OfficeSettingsRequest
 
 public sealed record SetOfficeSettings(string OfficeCode, OfficeSettingsRequest Request, string By) : ICommand;
 
-/// <summary>An administrator switches an office's auto-approval on or off; it applies to the submissions that arrive from then on.</summary>
-public sealed class SetOfficeSettingsHandler(NpgsqlDataSource database, IOfficeCatalog offices, TimeProvider time) : ICommandHandler<SetOfficeSettings>
+/// <summary>
+/// An administrator switches an office's auto-approval on or off; it applies to the submissions that arrive from then on.
+/// The switch lets the system decide without an officer, so who flipped it, and when, goes to the audit trail.
+/// </summary>
+public sealed class SetOfficeSettingsHandler(NpgsqlDataSource database, IOfficeCatalog offices, IAdministrativeAudit audit, TimeProvider time)
+    : ICommandHandler<SetOfficeSettings>
 {
     public static readonly FieldError AutoApprovalRequired = new("office.auto_approval_required", new("Bắt buộc: true hoặc false.", "Required: true or false."));
 
@@ -40,6 +45,8 @@ public sealed class SetOfficeSettingsHandler(NpgsqlDataSource database, IOfficeC
         }
         errors.ThrowIfAny();
         await ReadModels.OfficeSettings.Set(database, command.OfficeCode, command.Request.AutoApproval!.Value, command.By, now, cancellationToken);
+        await audit.Record(command.By, AdministrativeActions.OfficeSettingsChanged, command.OfficeCode,
+            $"autoApproval={(command.Request.AutoApproval.Value ? "true" : "false")}", cancellationToken);
         return Mediator.Unit.Value;
     }
 }

@@ -37,7 +37,9 @@ internal sealed class ReadAuditTrailEndpoint : IEndpoint
             .WithTags(CredentialsModule.AdminTag)
             .RequireAccess(AccessPolicies.Admin)
             .WithSummary("Nhật ký kiểm toán tài khoản · Identity audit trail")
-            .WithDescription("Đăng nhập (thành công và thất bại, kèm ứng dụng và địa chỉ), khóa, đổi mật khẩu, thay đổi cán bộ và ứng dụng. Không bao giờ chứa mật khẩu, OTP hay token.")
+            .WithDescription("Đăng nhập (thành công và thất bại, kèm ứng dụng và địa chỉ), khóa, đổi mật khẩu, thay đổi cán bộ và ứng dụng, xoá dữ liệu cá nhân; "
+                + "thao tác quản trị của các phân hệ khác: bật/tắt tự duyệt của cơ quan (`office.settings_changed`, đối tượng là mã cơ quan), "
+                + "nhập danh sách người tham gia (`registry.imported`) và danh sách cơ quan (`offices.imported`). Không bao giờ chứa mật khẩu, OTP hay token.")
             .WithParameter("who", "Tên đăng nhập, mã số BHXH hoặc client id (người thực hiện hoặc đối tượng) · User name, code or client id (actor or target)", "lan.tran")
             .WithParameter("limit", "Số dòng mỗi trang (≤ 100) · Page size (≤ 100)", "50")
             .WithParameter("cursor", "`nextCursor` của trang trước · The previous page's `nextCursor`", "1042")

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
+using VssId.BuildingBlocks.Audit;
 using VssId.BuildingBlocks.Errors;
 using VssId.BuildingBlocks.Http;
 using VssId.BuildingBlocks.Modules;
@@ -18,14 +19,14 @@ namespace VssId.Modules.Reference.Features.ImportOffices;
 
 public sealed record OfficeImportResult(int Imported, int Updated, IReadOnlyList<CsvRejectedRow> Rejected);
 
-public sealed record ImportOffices(string Csv, bool English) : ICommand<OfficeImportResult>;
+public sealed record ImportOffices(string Csv, bool English, string By) : ICommand<OfficeImportResult>;
 
 /// <summary>
 /// The official office list: <c>code,name,provinceCode,validFrom,validTo</c> with a header row (Sep). Each
 /// row stands on its own; rows are upserted by code, and an imported office replaces the seeded one of that
 /// code. An office whose <c>validTo</c> has passed is refused at submission from then on.
 /// </summary>
-public sealed partial class ImportOfficesHandler(NpgsqlDataSource database, IOfficeCatalog catalog, IAddressCatalog addresses, TimeProvider time)
+public sealed partial class ImportOfficesHandler(NpgsqlDataSource database, IOfficeCatalog catalog, IAddressCatalog addresses, IAdministrativeAudit audit, TimeProvider time)
     : ICommandHandler<ImportOffices, OfficeImportResult>
 {
     private static readonly string[] Columns = ["code", "name", "provinceCode", "validFrom", "validTo"];
@@ -123,6 +124,8 @@ public sealed partial class ImportOfficesHandler(NpgsqlDataSource database, IOff
         }
         // This process serves the new list at once; the others within a minute.
         await ((OfficeDirectory)catalog).Reload(cancellationToken);
+        await audit.Record(command.By, AdministrativeActions.OfficesImported, null,
+            string.Create(CultureInfo.InvariantCulture, $"imported={imported} updated={updated} rejected={rejected.Count}"), cancellationToken);
         return new OfficeImportResult(imported, updated, rejected);
     }
 
@@ -142,7 +145,7 @@ internal sealed class ImportOfficesEndpoint : IEndpoint
         group.MapPut("/admin/offices", async (HttpRequest request, ISender sender, CancellationToken ct) =>
             {
                 var csv = await CsvBody.Read(request, MaxChars, ct);
-                return TypedResults.Ok(await sender.Send(new ImportOffices(csv, CsvBody.English(request)), ct));
+                return TypedResults.Ok(await sender.Send(new ImportOffices(csv, CsvBody.English(request), request.HttpContext.Actor()), ct));
             })
             .WithName("ImportOffices")
             .WithBodyLimit(MaxChars * 3L)
