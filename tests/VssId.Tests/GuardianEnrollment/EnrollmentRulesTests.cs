@@ -178,6 +178,24 @@ public sealed class EnrollmentRulesTests(VssIdFixture fixture) : IClassFixture<V
         await _api.Started(token, RegistrationClient.NewCode());
     }
 
+    [Fact]
+    public async Task A_hundred_uploads_in_a_day_keep_one_file_per_kind_then_the_budget_refuses_before_the_photo_is_read()
+    {
+        var (_, _, token) = await _api.Guardian();
+        var id = await _api.Started(token, RegistrationClient.NewCode());
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id, i % 2 == 0 ? "birth-certificate" : "portrait")).StatusCode);
+        }
+        var refused = await _api.Attach(token, id);
+        await refused.AssertProblem(HttpStatusCode.TooManyRequests, "enrollment.upload_budget_used");
+        Assert.True(refused.Headers.RetryAfter!.Delta > TimeSpan.FromHours(23));
+        // Refused before the body is parsed: not even a file that is no photo gets as far as its 415.
+        await (await _api.Attach(token, id, image: "GIF89a not a photo"u8.ToArray())).AssertProblem(HttpStatusCode.TooManyRequests, "enrollment.upload_budget_used");
+        var photos = Path.Combine(fixture.App.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!, "enrollment", id.ToString("N"));
+        Assert.Equal(["birth-certificate.jpg", "portrait.jpg"], Directory.GetFiles(photos).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
     private Task<int> ExpiryAt(DateTimeOffset now)
     {
         var services = fixture.App.Services;

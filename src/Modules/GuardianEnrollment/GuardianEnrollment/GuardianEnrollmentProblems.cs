@@ -56,6 +56,9 @@ public static class GuardianEnrollmentProblems
     public static readonly ProblemType DocumentNotImage = new("enrollment.document_not_image", 415,
         new("Ảnh phải là JPEG hoặc PNG.", "The photo must be a JPEG or PNG."));
 
+    public static readonly ProblemType UploadBudgetUsed = new("enrollment.upload_budget_used", 429,
+        new("Hồ sơ đã tải ảnh lên quá nhiều lần trong 24 giờ; vui lòng thử lại sau.", "This enrolment uploaded too many photos in 24 hours; try again later."));
+
     public static readonly ProblemType DocumentTooSmall = new("enrollment.document_too_small", 400,
         new("Ảnh phải từ 600×400 điểm ảnh trở lên (tối đa 40 megapixel).", "The photo must be at least 600×400 pixels (at most 40 megapixels)."));
 

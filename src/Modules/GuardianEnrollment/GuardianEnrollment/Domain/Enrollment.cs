@@ -70,6 +70,15 @@ public sealed record Enrollment
     /// </summary>
     public static readonly TimeSpan Inactivity = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Photos one enrolment may upload in a day, as an adult's application (issue 13 item 3): each replaced file is
+    /// deleted, so the disk holds one file per kind whatever the count; the budget bounds the work (decoding,
+    /// stripping, sealing, writing) one guardian can cause.
+    /// </summary>
+    public const int MaxUploadsPerDay = 100;
+
+    public static readonly TimeSpan UploadWindow = TimeSpan.FromHours(24);
+
     public Guid Id { get; init; }
     public string Status { get; init; } = EnrollmentStatus.Draft;
     public required Child Child { get; init; }
@@ -92,6 +101,9 @@ public sealed record Enrollment
 
     /// <summary>The stored files some submission carried: an office's case refers to them, so expiry keeps them.</summary>
     public ImmutableHashSet<string> SubmittedFiles { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>Uploads of the last <see cref="UploadWindow"/>, for the budget.</summary>
+    public ImmutableList<DateTimeOffset> RecentUploads { get; init; } = ImmutableList<DateTimeOffset>.Empty;
 
     public bool IsEditable => Status is EnrollmentStatus.Draft or EnrollmentStatus.NeedsInformation;
 
@@ -117,7 +129,11 @@ public sealed record Enrollment
     public Enrollment Apply(EnrollmentExpired e) => this with { Status = EnrollmentStatus.Expired };
     public Enrollment Apply(EnrollmentFormReceived e) => this with { FormReceivedAt = e.At };
 
-    public Enrollment Apply(EnrollmentDocumentAttached e) => this with { Documents = Documents.SetItem(e.Document.Kind, e.Document), LastActivityAt = e.At };
+    public Enrollment Apply(EnrollmentDocumentAttached e) => this with
+    {
+        Documents = Documents.SetItem(e.Document.Kind, e.Document), LastActivityAt = e.At,
+        RecentUploads = RecentUploads.RemoveAll(at => at <= e.At - UploadWindow).Add(e.At),
+    };
 
     public Enrollment Apply(EnrollmentSubmitted e) => this with
     {
@@ -143,6 +159,7 @@ public sealed record Enrollment
         {
             EnsureEditable();
         }
+        EnsureUploadBudget(now);
         // A photo of another format lands under another name: the one it replaces goes, unless a submission carried it.
         var replaced = Documents.TryGetValue(document.Kind, out var previous) && previous.StorageKey != document.StorageKey
             && !SubmittedFiles.Contains(previous.StorageKey) ? new[] { previous.StorageKey } : null;
@@ -181,6 +198,16 @@ public sealed record Enrollment
     };
 
     private string[] Discardable() => Documents.Values.Select(d => d.StorageKey).Where(key => !SubmittedFiles.Contains(key)).ToArray();
+
+    /// <summary>Refuses an upload beyond <see cref="MaxUploadsPerDay"/> (429 with the time until the oldest one counts no more).</summary>
+    public void EnsureUploadBudget(DateTimeOffset now)
+    {
+        var recent = RecentUploads.Where(at => at > now - UploadWindow).ToList();
+        if (recent.Count >= MaxUploadsPerDay)
+        {
+            throw new ProblemException(GuardianEnrollmentProblems.UploadBudgetUsed, retryAfter: recent[0] + UploadWindow - now);
+        }
+    }
 
     /// <summary>The school records the signed Mẫu 01: only of a submitted enrolment (there is no form before); once.</summary>
     public EnrollmentFormReceived? ReceiveForm(string receivedBy, DateTimeOffset now)

@@ -19,8 +19,9 @@ public sealed record AttachEnrollmentDocument(Guid Id, string Kind, Memory<byte>
 
 /// <summary>
 /// The birth certificate (required) or a portrait (optional), under the adults' image rules (<see cref="PhotoUpload"/>).
-/// One stored file per kind: a new upload replaces the file under the same key, so re-uploading never piles up
-/// files. The file is written before the event, so an event never points at a missing file.
+/// One stored file per kind: a new upload replaces the file under the same key (one in another format is deleted by
+/// a reaction), so re-uploading never piles up files; <see cref="Enrollment.MaxUploadsPerDay"/> uploads a day. The
+/// file is written before the event, so an event never points at a missing file.
 /// </summary>
 internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, IFileStore files, PersonKeys people, TimeProvider time)
     : ICommandHandler<AttachEnrollmentDocument>
@@ -32,6 +33,8 @@ internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, 
             throw new ProblemException(GuardianEnrollmentProblems.DocumentKindUnknown);
         }
         var stream = await EnrollmentAccess.LoadForWriting(session, command.Id, command.User, cancellationToken);
+        // Before the image is parsed: a spent budget costs the server nothing more.
+        stream.Aggregate!.EnsureUploadBudget(time.GetUtcNow());
         var image = PhotoUpload.Inspect(command.Content, GuardianEnrollmentProblems.DocumentNotImage, GuardianEnrollmentProblems.DocumentTooSmall);
         var attached = stream.Aggregate!.Attach(new EnrollmentDocument(command.Kind, $"enrollment/{command.Id:N}/{command.Kind}.{image.Extension}",
             image.ContentType, image.Width, image.Height, image.Stripped.Length), time.GetUtcNow());
@@ -58,11 +61,13 @@ internal sealed class AttachEnrollmentDocumentEndpoint : IEndpoint
             .RequireAccess(AccessPolicies.Citizen)
             .WithSummary("Tải ảnh giấy khai sinh / ảnh chân dung của trẻ · Upload the birth certificate or a portrait")
             .WithDescription("`kind`: `birth-certificate` (bắt buộc trước khi ghi nhận) hoặc `portrait` (không bắt buộc). Thân yêu cầu là chính ảnh "
-                + "(`image/jpeg` hoặc `image/png`), tối đa 5 MB, tối thiểu 600×400 điểm ảnh; thông tin EXIF/GPS bị xóa trước khi lưu. Tải lại thì thay ảnh cũ.")
+                + "(`image/jpeg` hoặc `image/png`), tối đa 5 MB, tối thiểu 600×400 điểm ảnh; thông tin EXIF/GPS bị xóa trước khi lưu. Tải lại thì thay ảnh cũ. "
+                + "Tối đa 100 lần tải trong 24 giờ cho mỗi hồ sơ (429 `enrollment.upload_budget_used`, kèm `Retry-After`).")
             .WithParameter("kind", "Loại ảnh · Photo kind.", EnrollmentDocumentKinds.BirthCertificate, EnrollmentDocumentKinds.All, required: true,
                 enumName: "EnrollmentDocumentKind")
             .Accepts<byte[]>("image/jpeg", "image/png")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblems(GuardianEnrollmentProblems.DocumentTooSmall, CommonProblems.NotFound, GuardianEnrollmentProblems.DocumentKindUnknown,
-                GuardianEnrollmentProblems.NotEditable, CommonProblems.Conflict, GuardianEnrollmentProblems.DocumentTooLarge, GuardianEnrollmentProblems.DocumentNotImage);
+                GuardianEnrollmentProblems.NotEditable, CommonProblems.Conflict, GuardianEnrollmentProblems.DocumentTooLarge, GuardianEnrollmentProblems.DocumentNotImage,
+                GuardianEnrollmentProblems.UploadBudgetUsed);
 }

@@ -1,13 +1,14 @@
+using VssId.BuildingBlocks.Errors;
 using VssId.Modules.GuardianEnrollment.Domain;
 
 namespace VssId.Tests.GuardianEnrollment;
 
 /// <summary>
-/// Expiry of the aggregate as pure functions: a draft or an enrolment waiting for information lapses 30 days after its
+/// The aggregate as pure functions. Expiry: a draft or an enrolment waiting for information lapses 30 days after its
 /// last activity, a school's enrolment 30 days after its start; photos go with it unless a submission carried them, and a
-/// photo replaced under another name goes at once.
+/// photo replaced under another name goes at once. Uploads: 100 in any 24 hours.
 /// </summary>
-public sealed class EnrollmentExpiryTests
+public sealed class EnrollmentTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 2, 3, 0, 0, TimeSpan.Zero);
 
@@ -55,6 +56,22 @@ public sealed class EnrollmentExpiryTests
         Assert.Null(waiting.Expire(Start.AddDays(33)));
         Assert.Equal(["enrollment/x/birth-certificate.png"], waiting.Expire(Start.AddDays(34).AddMinutes(1))!.Discarded);
         Assert.Empty(reopened.Expire(Start.AddDays(33).AddMinutes(1))!.Discarded!);
+    }
+
+    [Fact]
+    public void The_hundred_and_first_upload_within_24_hours_is_refused_until_the_oldest_is_a_day_old()
+    {
+        var draft = Started();
+        for (var i = 0; i < Enrollment.MaxUploadsPerDay; i++)
+        {
+            draft = draft.Apply(draft.Attach(Photo("jpeg"), Start.AddMinutes(i)));
+        }
+        var refused = Assert.Throws<ProblemException>(() => draft.Attach(Photo("jpeg"), Start.AddHours(2)));
+        Assert.Equal("enrollment.upload_budget_used", refused.Type.Code);
+        Assert.Equal(TimeSpan.FromHours(22), refused.RetryAfter);
+        Assert.Throws<ProblemException>(() => draft.EnsureUploadBudget(Start.AddDays(1).AddSeconds(-1)));
+        draft.EnsureUploadBudget(Start.AddDays(1));
+        Assert.NotNull(draft.Attach(Photo("jpeg"), Start.AddDays(1)));
     }
 
     [Fact]
