@@ -17,6 +17,11 @@ internal static class CaseAccess
     public static async Task<JasperFx.Events.IEventStream<ReviewCase>> LoadForWriting(IDocumentSession session, Guid id, ClaimsPrincipal user,
         CancellationToken cancellationToken)
     {
+        // Marten refuses an empty stream id outright (an exception, not an empty stream): no case has it.
+        if (id == Guid.Empty)
+        {
+            throw new ProblemException(CommonProblems.NotFound);
+        }
         var stream = await session.Events.FetchForWriting<ReviewCase>(id, cancellationToken);
         if (stream.Aggregate is not { } @case || @case.OfficeCode != user.Office())
         {
