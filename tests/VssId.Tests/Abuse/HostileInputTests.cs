@@ -15,7 +15,7 @@ namespace VssId.Tests.Abuse;
 /// Acceptance F5: any id, token or body of any shape gets a 4xx, never a 5xx. Every endpoint the Host maps, called by
 /// a caller its policy admits (so the request gets past authorization to the code that reads it), with ids that do not
 /// exist (the all-zero GUID among them), path values of every odd shape, and bodies that are not what it reads.
-/// Then the same with tokens that are no tokens. A 4xx is an RFC 9457 problem, except the OAuth endpoints, which answer
+/// Then the same with tokens that are no tokens, and with odd values of the headers the API reads. A 4xx is an RFC 9457 problem, except the OAuth endpoints, which answer
 /// RFC 6749 errors.
 /// </summary>
 public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssIdFixture>
@@ -54,6 +54,14 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiIsInJvbGUiOiJhZG1pbiJ9.c2lnbmF0dXJl", new string('A', 6_000),
     ];
 
+    // Headers the API reads: an idempotency key of every odd shape, ETags that are none, languages nobody speaks.
+    private static readonly (string Name, string Value)[][] OddHeaders =
+    [
+        [("Idempotency-Key", new string('k', 201))], [("Idempotency-Key", "khóa-🔑-\u0001")], [("Idempotency-Key", " ")],
+        [("If-Match", "garbage")], [("If-Match", "W/\"x\", *")], [("If-Match", "\"99999999999999999999999\"")],
+        [("Accept-Language", "xx;q=abc, *;q=-1")], [("X-Forwarded-For", "999.1.1.1, ::ffff:zz")], [("Accept", "application/xml")],
+    ];
+
     private static readonly string OddQuery = "?limit=-5&cursor=%00%FF&status=Nope&catalog=1900&who=%27--&classCode=" + new string('x', 300)
         + "&to=%2B84&province=zz&token=" + Uri.EscapeDataString("a b") + "&offset=99999999999999999999";
 
@@ -89,9 +97,10 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
             var (applicationId, applicationToken) = await registration.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));
             var token = policy is null ? applicationToken : callers[policy];
             var paths = new[] { applicationId.ToString() }.Concat(OddValues).Select(value => Fill(route, value)).Distinct().ToList();
-            var attempts = paths.Select(path => (Path: path, Token: token))
-                .Concat(OddTokens.Select(odd => (Path: paths[0], Token: odd)));
-            foreach (var (path, bearer) in attempts)
+            var attempts = paths.Select(path => (Path: path, Token: token, Headers: Array.Empty<(string, string)>()))
+                .Concat(OddTokens.Select(odd => (Path: paths[0], Token: odd, Headers: Array.Empty<(string, string)>())))
+                .Concat(OddHeaders.Select(headers => (Path: paths[0], Token: token, Headers: headers)));
+            foreach (var (path, bearer, headers) in attempts)
             {
                 foreach (var (contentType, body) in method is "GET" or "HEAD" ? [("", Array.Empty<byte>())] : OddBodies)
                 {
@@ -99,6 +108,10 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
                     {
                         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path + query, UriKind.Relative));
                         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + bearer);
+                        foreach (var (name, value) in headers)
+                        {
+                            request.Headers.TryAddWithoutValidation(name, value);
+                        }
                         if (contentType.Length > 0)
                         {
                             request.Content = new ByteArrayContent(body);
