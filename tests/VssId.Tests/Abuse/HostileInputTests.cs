@@ -89,6 +89,8 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
             .ToList();
         Assert.True(endpoints.Count > 50, $"only {endpoints.Count} endpoints found");
         var http = fixture.App.CreateUncheckedClient();
+        var contract = await OpenApiContract.Of("Development", fixture.App.CreateUncheckedClient);
+        var violations = new List<string>();
         var failures = new List<string>();
         var requests = 0;
         foreach (var (method, route, policy) in endpoints)
@@ -122,6 +124,15 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
                         var status = (int)response.StatusCode;
                         var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
                         var oauth = route.StartsWith("/api/v1/auth/", StringComparison.Ordinal) || route.Contains("/.well-known/", StringComparison.Ordinal);
+                        try
+                        {
+                            contract.Check(request.Method, request.RequestUri!.OriginalString.Split('?')[0], status, response.Content.Headers.ContentType,
+                                await response.Content.ReadAsStringAsync());
+                        }
+                        catch (ContractViolationException violation)
+                        {
+                            violations.Add(violation.Message.Length > 400 ? violation.Message[..400] : violation.Message);
+                        }
                         if (status >= 500 || (status >= 400 && !problem && !oauth))
                         {
                             failures.Add($"{method} {Short(path + query)} [{contentType}, {body.Length} bytes]: {status} {response.Content.Headers.ContentType?.MediaType}");
@@ -132,6 +143,7 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
         }
         Assert.True(requests > 3_000, $"only {requests} requests were sent");
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests} requests:\n" + string.Join("\n", failures.Distinct().Take(40)));
+        Assert.True(violations.Count == 0, $"{violations.Count} answers outside the contract:\n" + string.Join("\n", violations.Distinct().Take(60)));
     }
 
     private static string Short(string url) => url.Length <= 140 ? url : url[..140] + "…";
