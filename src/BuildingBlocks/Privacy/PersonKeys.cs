@@ -87,7 +87,11 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
     public byte[] SealNow(string subject, ReadOnlySpan<byte> plaintext) => Seal(Completed(LiveKey(subject, sync: true, default)), plaintext);
 
     /// <summary>A key made for a person who had none, not stored until the save that inserts it commits.</summary>
-    public sealed record NewKey(string Subject, Guid Id, byte[] Key);
+    public sealed record NewKey(string Subject, Guid Id, byte[] Key)
+    {
+        /// <summary>Shreddings heard before it was made: one heard since (it may be this key's) keeps it out of memory.</summary>
+        internal long Heard { get; init; }
+    }
 
     /// <summary>
     /// Before a save that seals <paramref name="subjects"/>' data: their keys read into memory in one query; a person
@@ -99,6 +103,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
     public async Task<IReadOnlyList<NewKey>> PrepareFor(IDocumentSession session, IEnumerable<string> subjects, IReadOnlySet<string> newPeople,
         CancellationToken cancellationToken)
     {
+        var heardBefore = Interlocked.Read(ref _shreddings);
         var unknown = subjects.Where(s => !TryLive(s, out _)).ToArray();
         if (unknown.Length == 0)
         {
@@ -123,7 +128,7 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
         var made = new List<NewKey>();
         foreach (var subject in unknown.Where(s => !TryLive(s, out _)))
         {
-            var key = New(subject);
+            var key = New(subject) with { Heard = heardBefore };
             session.QueueSqlCommand($"INSERT INTO {TableName} (id, subject, wrapped_key, created_at) VALUES (?, ?, ?, ?)",
                 key.Id, subject, await wrapping.Wrap(key.Id, key.Key, sync: false, cancellationToken), time.GetUtcNow());
             made.Add(key);
@@ -131,12 +136,16 @@ public sealed class PersonKeys(NpgsqlDataSource database, PersonKeyWrapping wrap
         return made;
     }
 
-    /// <summary>The save that inserted <paramref name="made"/> committed: they are stored, and remembered.</summary>
+    /// <summary>
+    /// The save that inserted <paramref name="made"/> committed: they are stored, and remembered unless a shredding was
+    /// heard since they were made (an erasure between the commit and this call would otherwise leave a shredded key in
+    /// memory: it is read from the table again instead).
+    /// </summary>
     public void Stored(IEnumerable<NewKey> made)
     {
         foreach (var key in made)
         {
-            Remember(key.Subject, key.Id, key.Key, Interlocked.Read(ref _shreddings));
+            Remember(key.Subject, key.Id, key.Key, key.Heard);
         }
     }
 

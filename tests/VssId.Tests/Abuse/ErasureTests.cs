@@ -91,4 +91,22 @@ public sealed class ErasureTests(VssIdFixture fixture) : IClassFixture<VssIdFixt
         var token = fixture.App.Services.GetRequiredService<VssId.Modules.Notifications.Documents.DocumentToken>().Create(documentId);
         return new Uri($"/api/v1/documents/verify?token={token}", UriKind.Relative);
     }
+
+    [Fact]
+    public async Task A_new_key_erased_between_its_commit_and_being_remembered_is_not_remembered()
+    {
+        var services = fixture.App.Services;
+        var keys = services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>();
+        var subject = RegistrationClient.NewCode();
+        await using var session = services.GetRequiredService<Marten.IDocumentStore>().LightweightSession();
+        var made = await keys.PrepareFor(session, [subject], new HashSet<string> { subject }, default);
+        await session.SaveChangesAsync();
+        var blob = VssId.BuildingBlocks.Privacy.PersonKeys.Seal(Assert.Single(made), "0912345678"u8);
+
+        // The erasure lands after the commit and before the save's listener remembers the key it made.
+        Assert.Equal([made[0].Id], await keys.Shred(subject, default));
+        keys.Stored(made);
+
+        Assert.Null(await keys.Open(blob, default));
+    }
 }
