@@ -176,6 +176,44 @@ public sealed class ReviewTests(VssIdFixture fixture) : IClassFixture<VssIdFixtu
     }
 
     [Fact]
+    public async Task Decisions_sent_at_the_same_moment_decide_once_and_none_fails_with_a_5xx()
+    {
+        var (id, token, code, phone, number) = await Submitted();
+        var officer = await _identity.ActiveStaff("officer", Office);
+        var officerToken = await _identity.AccessToken(officer.UserName, officer.Password);
+        var caseId = (await InQueue(officerToken, number)).GetProperty("id").GetGuid();
+        var claims = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)));
+        Assert.All(claims, c => Assert.True((int)c.StatusCode < 500, $"claim: {(int)c.StatusCode}"));
+        Assert.Contains(claims, c => c.StatusCode == HttpStatusCode.NoContent);
+
+        var decisions = new (string Path, object? Body)[]
+        {
+            ("approve", null), ("approve", null), ("approve", null), ("reject", new { reasonCode = "bhxh_code.not_owner" }),
+            ("reject", new { reasonCode = "bhxh_code.not_owner" }), ("request-information", new { reasonCode = "identity.document_unreadable" }),
+        };
+        var answers = await Task.WhenAll(decisions.Select(d => _identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/{d.Path}", officerToken, d.Body)));
+        var statuses = answers.Select(a => (int)a.StatusCode).ToList();
+        Assert.True(statuses.All(s => s < 500), string.Join(", ", statuses));
+        var won = Assert.Single(answers.Select((a, i) => (Answer: a, Decision: decisions[i].Path)), x => x.Answer.StatusCode == HttpStatusCode.NoContent);
+        foreach (var lost in answers.Where(a => a.StatusCode != HttpStatusCode.NoContent))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, lost.StatusCode);
+        }
+        var expected = won.Decision switch { "approve" => "Approved", "reject" => "Rejected", _ => "NeedsInformation" };
+        if (expected == "NeedsInformation")
+        {
+            await ApplicationStatus(id, token, expected);
+        }
+        else
+        {
+            await DecidedStatus(id, token, code, phone, expected);
+        }
+        var history = (await (await _identity.Send(HttpMethod.Get, $"/api/v1/cases/{caseId}", officerToken)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("status").GetString();
+        Assert.Equal(expected == "NeedsInformation" ? "NeedsInformation" : expected, history);
+    }
+
+    [Fact]
     public async Task D4_a_request_for_information_reopens_the_application_and_the_resubmission_returns_to_the_same_case()
     {
         var (id, token, _, phone, number) = await Submitted();

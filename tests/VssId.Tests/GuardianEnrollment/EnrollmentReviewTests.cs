@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using VssId.Tests.Infrastructure;
@@ -55,8 +56,14 @@ public sealed class EnrollmentReviewTests(VssIdFixture fixture) : IClassFixture<
         await Eventually.True(async () => (await Bodies("me.cua.khoi@example.vn")).Any(b => b.Contains("cần bổ sung thông tin", StringComparison.Ordinal)),
             because: "and the email, with diacritics");
 
-        // Fixed and recorded again: a new number, the same case, back in the queue.
-        Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id)).StatusCode);
+        // Fixed and recorded again: a new number, the same case, back in the queue. The new photo lands beside the one the
+        // first submission carried, which stays as it was: the office's case still shows what was submitted.
+        var photos = Path.Combine(fixture.App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["FileStore:Root"]!,
+            "enrollment", id.ToString("N"));
+        var submittedFiles = Directory.GetFiles(photos).ToDictionary(f => f, File.ReadAllBytes);
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id, image: ClearerPhoto())).StatusCode);
+        Assert.All(submittedFiles, file => Assert.Equal(file.Value, File.ReadAllBytes(file.Key)));
+        Assert.Equal(submittedFiles.Count + 1, Directory.GetFiles(photos).Length);
         var again = await _api.Submit(token, id);
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
         var secondNumber = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applicationNumber").GetString()!;
@@ -71,6 +78,20 @@ public sealed class EnrollmentReviewTests(VssIdFixture fixture) : IClassFixture<
             because: "the rejection SMS");
         // Registration did not take the child's decisions for an adult's.
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM events.mt_events WHERE type LIKE 'registration.%' AND stream_id = $1", id));
+    }
+
+    // Another birth certificate than TestImages.Jpeg: the same size, other pixels.
+    private static byte[] ClearerPhoto()
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(800, 600);
+        using (var canvas = new SkiaSharp.SKCanvas(bitmap))
+        {
+            canvas.Clear(new SkiaSharp.SKColor(245, 240, 225));
+            using var ink = new SkiaSharp.SKPaint { Color = new SkiaSharp.SKColor(20, 30, 90) };
+            canvas.DrawRect(100, 100, 600, 40, ink);
+        }
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 85);
+        return data.ToArray();
     }
 
     private async Task<Guid> CaseOf(string officerToken, string number)

@@ -154,9 +154,9 @@ public sealed class EnrollmentRulesTests(VssIdFixture fixture) : IClassFixture<V
         // A JPEG, then a PNG: one stored file per kind, the replaced JPEG goes at once (issue 13 item 3).
         Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id)).StatusCode);
         var photos = Path.Combine(fixture.App.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!, "enrollment", id.ToString("N"));
-        Assert.Equal(["birth-certificate.jpg"], Directory.GetFiles(photos).Select(Path.GetFileName));
+        Assert.Matches("^birth-certificate-[0-9a-f]{32}\\.jpg$", Assert.Single(Directory.GetFiles(photos).Select(Path.GetFileName)));
         Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id, image: TestImages.Png)).StatusCode);
-        await Eventually.True(() => Task.FromResult(Directory.GetFiles(photos).Select(Path.GetFileName).SequenceEqual(["birth-certificate.png"])),
+        await Eventually.True(() => Task.FromResult(Directory.GetFiles(photos) is [var only] && only.EndsWith(".png", StringComparison.Ordinal)),
             because: "the replaced JPEG is deleted");
         for (var i = 0; i < 9; i++)
         {
@@ -193,7 +193,27 @@ public sealed class EnrollmentRulesTests(VssIdFixture fixture) : IClassFixture<V
         // Refused before the body is parsed: not even a file that is no photo gets as far as its 415.
         await (await _api.Attach(token, id, image: "GIF89a not a photo"u8.ToArray())).AssertProblem(HttpStatusCode.TooManyRequests, "enrollment.upload_budget_used");
         var photos = Path.Combine(fixture.App.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!, "enrollment", id.ToString("N"));
-        Assert.Equal(["birth-certificate.jpg", "portrait.jpg"], Directory.GetFiles(photos).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // The same photo each time: one file per kind, named by its content.
+        Assert.Equal(["birth-certificate", "portrait"], Directory.GetFiles(photos).Select(f => Path.GetFileName(f)[..^37]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ghi_nhan_and_uploads_at_the_same_moment_submit_at_most_once_and_never_fail_with_a_5xx()
+    {
+        var (_, _, token) = await _api.Guardian();
+        var id = await _api.Started(token, RegistrationClient.NewCode());
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id)).StatusCode);
+        var submits = Enumerable.Range(0, 3).Select(_ => _api.Submit(token, id)).ToList();
+        var uploads = Enumerable.Range(0, 3).Select(i => _api.Attach(token, id, "portrait", TestImages.Png)).ToList();
+        await Task.WhenAll(submits.Concat(uploads));
+        var statuses = submits.Concat(uploads).Select(t => (int)t.Result.StatusCode).ToList();
+        // Each write decides on the version it read: one wins, the others answer 409 (an upload may win over every submission).
+        Assert.True(statuses.All(s => s is 202 or 204 or 409), string.Join(", ", statuses));
+        var submitted = submits.Count(t => t.Result.StatusCode == HttpStatusCode.Accepted);
+        Assert.True(submitted <= 1, string.Join(", ", statuses));
+        Assert.Equal(submitted == 1 ? "Submitted" : "Draft", (await _api.Get(token, id)).GetProperty("status").GetString());
+        Assert.Equal(submitted, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM enrollment.enrollment_index WHERE id = $1 AND open_submission", id));
     }
 
     private Task<int> ExpiryAt(DateTimeOffset now)

@@ -291,4 +291,36 @@ public sealed class RegistrationRulesTests(VssIdFixture fixture) : IClassFixture
         await (await _api.Http.PostAsJsonAsync(new Uri("/api/v1/registrations", UriKind.Relative), declaration))
             .AssertProblem(HttpStatusCode.BadRequest, "request.validation_failed");
     }
+
+    [Fact]
+    public async Task Submitting_withdrawing_editing_and_uploading_at_the_same_moment_never_fails_with_a_5xx_and_at_most_one_closes_the_draft()
+    {
+        var code = RegistrationClient.NewCode();
+        var phone = RegistrationClient.NewPhone();
+        var (id, token) = await _api.Ready(code, phone);
+        var etag = (await _api.Send(HttpMethod.Get, $"/api/v1/registrations/{id}", token)).Headers.ETag!.Tag;
+        var calls = new List<(string What, Task<HttpResponseMessage> Answer)>();
+        for (var i = 0; i < 3; i++)
+        {
+            calls.Add(("submit", _api.Submit(id, token)));
+            calls.Add(("withdraw", _api.Send(HttpMethod.Delete, $"/api/v1/registrations/{id}", token)));
+            calls.Add(("edit", _api.Send(HttpMethod.Put, $"/api/v1/registrations/{id}", token,
+                JsonContent.Create(RegistrationClient.Declaration(code, phone, fullName: "Nguyễn Văn Bình")), ifMatch: etag)));
+            calls.Add(("upload", _api.Upload(id, token, "portrait", TestImages.Jpeg)));
+        }
+        await Task.WhenAll(calls.Select(c => c.Answer));
+        var answers = calls.Select(c => (c.What, Status: (int)c.Answer.Result.StatusCode)).ToList();
+        Assert.True(answers.All(a => a.Status < 500), string.Join(", ", answers));
+        // One of the submissions and withdrawals may close the draft; every other one finds it closed (or changed) and says so.
+        var closed = answers.Where(a => a.What is "submit" or "withdraw" && a.Status is >= 200 and < 300).ToList();
+        Assert.True(closed.Count <= 1, string.Join(", ", answers));
+        var expected = closed.Count == 0 ? "Draft" : closed[0].What == "submit" ? "Submitted" : "Withdrawn";
+        var application = await _api.Send(HttpMethod.Get, $"/api/v1/registrations/{id}", token);
+        if (application.StatusCode == HttpStatusCode.OK)
+        {
+            Assert.Equal(expected, (await application.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+        Assert.Equal(expected == "Submitted" ? 1 : 0, await NotificationsDbCount(
+            $"SELECT count(*) FROM registration.application_index WHERE bhxh_code = '{code}' AND open_submission"));
+    }
 }

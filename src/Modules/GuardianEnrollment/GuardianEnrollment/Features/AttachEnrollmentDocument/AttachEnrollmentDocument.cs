@@ -19,9 +19,10 @@ public sealed record AttachEnrollmentDocument(Guid Id, string Kind, Memory<byte>
 
 /// <summary>
 /// The birth certificate (required) or a portrait (optional), under the adults' image rules (<see cref="PhotoUpload"/>).
-/// One stored file per kind: a new upload replaces the file under the same key (one in another format is deleted by
-/// a reaction), so re-uploading never piles up files; <see cref="Enrollment.MaxUploadsPerDay"/> uploads a day. The
-/// file is written before the event, so an event never points at a missing file.
+/// One stored file per kind: each photo is stored under a name made from its content, and the one it replaces,
+/// unless a submission carried it, is deleted by a reaction to the event, so re-uploading never piles up files;
+/// <see cref="Enrollment.MaxUploadsPerDay"/> uploads a day. The file is written before the event, so an event never
+/// points at a missing file (a crash in between, or an upload that loses a race, leaves an orphan file only).
 /// </summary>
 internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, IFileStore files, PersonKeys people, TimeProvider time)
     : ICommandHandler<AttachEnrollmentDocument>
@@ -36,7 +37,11 @@ internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, 
         // Before the image is parsed: a spent budget costs the server nothing more.
         stream.Aggregate!.EnsureUploadBudget(time.GetUtcNow());
         var image = PhotoUpload.Inspect(command.Content, GuardianEnrollmentProblems.DocumentNotImage, GuardianEnrollmentProblems.DocumentTooSmall);
-        var attached = stream.Aggregate!.Attach(new EnrollmentDocument(command.Kind, $"enrollment/{command.Id:N}/{command.Kind}.{image.Extension}",
+        // Named by its content, as an adult's photos are: a file a submission carried is never overwritten by a later
+        // upload (the office's case keeps showing what was submitted), and of two uploads at once the file each event
+        // names is its own.
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image.Stripped.Span))[..32];
+        var attached = stream.Aggregate!.Attach(new EnrollmentDocument(command.Kind, $"enrollment/{command.Id:N}/{command.Kind}-{digest}.{image.Extension}",
             image.ContentType, image.Width, image.Height, image.Stripped.Length), time.GetUtcNow());
         // Sealed with the child's own key: erasing the child makes the photo noise (ADR 16).
         await files.Save(attached.Document.StorageKey, await people.Seal(stream.Aggregate.Child.BhxhCode, image.Stripped, cancellationToken), cancellationToken);
