@@ -68,7 +68,8 @@ public sealed class ConsentAndRetentionTests
 
         clock.Advance(TimeSpan.FromDays(8));
         await Run();
-        Assert.Equal(0, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.one_time_codes WHERE target = 'retention'"));
+        Assert.Equal(0, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.one_time_codes WHERE target = $1",
+            NotificationsDb.CodeTarget("registration.phone", "retention")));
         Assert.Equal(0, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.outbox WHERE to_address = $1", phone));
         Assert.Equal(1, await NotificationsDb.Count(app.ConnectionString, "SELECT count(*) FROM notifications.messages WHERE to_key = $1", NotificationsDb.Recipient(phone)));
 

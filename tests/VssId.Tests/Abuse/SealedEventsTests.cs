@@ -87,8 +87,14 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         Assert.Contains(number, System.Text.Encoding.UTF8.GetString((await keys.Open(Convert.FromBase64String(copied["sealed:".Length..]), default))!),
             StringComparison.Ordinal);
 
+        // Nowhere else either: every text column of every table of the database, but the development outbox (Development
+        // only: it is the SMS gateway's stand-in and keeps what was sent, by design).
+        Assert.Empty(await ClearCopies(phone));
+        Assert.Empty(await ClearCopies(phone[1..]));
+
         var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
         Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure", admin)).StatusCode);
+        Assert.Empty(await ClearCopies(phone));
 
         // The messages keep only that they were sent: no address, no text, for this person's phone nowhere.
         Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString,
@@ -309,6 +315,43 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     {
         await using var command = new Npgsql.NpgsqlCommand(sql, connection) { Parameters = { new() { Value = id } } };
         return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Every column ("schema.table.column") of every table whose text holds <paramref name="secret"/> in clear.</summary>
+    private async Task<IReadOnlyList<string>> ClearCopies(string secret)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        var columns = new List<(string Table, string Column)>();
+        await using (var list = new Npgsql.NpgsqlCommand("""
+            SELECT format('%I.%I', c.table_schema, c.table_name), format('%I', c.column_name) FROM information_schema.columns c
+            JOIN information_schema.tables t ON (t.table_schema, t.table_name) = (c.table_schema, c.table_name) AND t.table_type = 'BASE TABLE'
+            WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema') AND (c.table_schema, c.table_name) <> ('notifications', 'outbox')
+              AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'bytea')
+            """, connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        Assert.True(columns.Count > 50, $"only {columns.Count} text columns found");
+        var found = new List<string>();
+        foreach (var (table, column) in columns)
+        {
+            // bytea as its bytes (a file's or a blob's), everything else as its text.
+            await using var count = new Npgsql.NpgsqlCommand($"""
+                SELECT count(*) FROM {table} WHERE position(convert_to($1, 'UTF8') in
+                    CASE WHEN pg_typeof({column}) = 'bytea'::regtype THEN {column}::text::bytea ELSE convert_to({column}::text, 'UTF8') END) > 0
+                """, connection);
+            count.Parameters.Add(new Npgsql.NpgsqlParameter { Value = secret });
+            if ((long)(await count.ExecuteScalarAsync())! > 0)
+            {
+                found.Add($"{table}.{column}");
+            }
+        }
+        return found;
     }
 
     private static void Unseal(System.Text.Json.Nodes.JsonNode node, VssId.BuildingBlocks.Privacy.PersonKeys people)

@@ -26,7 +26,7 @@ public static class NotificationsDb
             : null;
     }
 
-    private static readonly Lazy<VssId.Modules.Notifications.Messaging.Recipients> DevelopmentRecipients = new(() =>
+    private static readonly Lazy<VssId.BuildingBlocks.Security.ServerKeys> DevelopmentServerKeys = new(() =>
     {
         // The server key every Development host of the suite runs with (src/Host/appsettings.Development.json).
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -36,11 +36,15 @@ public static class NotificationsDb
         }
         var settings = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(directory.FullName, "src", "Host", "appsettings.Development.json")).Build();
-        return new(new VssId.BuildingBlocks.Security.ServerKeys(settings));
+        return new VssId.BuildingBlocks.Security.ServerKeys(settings);
     });
 
     /// <summary>What <c>notifications.messages.to_key</c> holds for <paramref name="address"/> on a Development host.</summary>
-    public static string Recipient(string address) => DevelopmentRecipients.Value.KeyOf(address);
+    public static string Recipient(string address) => new VssId.Modules.Notifications.Messaging.Recipients(DevelopmentServerKeys.Value).KeyOf(address);
+
+    /// <summary>What <c>notifications.one_time_codes.target</c> holds for a code of <paramref name="purpose"/> and <paramref name="target"/> on a Development host.</summary>
+    public static string CodeTarget(string purpose, string target) =>
+        new VssId.Modules.Notifications.OneTimeCodes.CodeTargets(DevelopmentServerKeys.Value).KeyOf(purpose, target);
 
     public static async Task<long> Count(string connectionString, string sql, params object[] values)
     {

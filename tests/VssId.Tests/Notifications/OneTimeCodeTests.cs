@@ -159,11 +159,13 @@ public sealed partial class OneTimeCodeTests(OneTimeCodeFixture fixture) : IClas
         await using var connection = new NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
         await using var select = new NpgsqlCommand(
-            "SELECT row_to_json(c)::text, code_hash FROM notifications.one_time_codes c WHERE target = $1", connection) { Parameters = { new() { Value = target } } };
+            "SELECT row_to_json(c)::text, code_hash FROM notifications.one_time_codes c WHERE target = $1", connection)
+            { Parameters = { new() { Value = NotificationsDb.CodeTarget(Purpose, target) } } };
         await using (var reader = await select.ExecuteReaderAsync())
         {
             Assert.True(await reader.ReadAsync());
             Assert.DoesNotContain(code, reader.GetString(0), StringComparison.Ordinal);
+            Assert.DoesNotContain(target, reader.GetString(0), StringComparison.Ordinal);
             Assert.Equal(32, ((byte[])reader[1]).Length);
         }
         Assert.NotEmpty(fixture.Logs.Lines);

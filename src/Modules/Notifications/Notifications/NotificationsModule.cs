@@ -40,6 +40,7 @@ public sealed class NotificationsModule : IModule
 
         services.AddScoped<IMessageSender, MessageSender>();
         services.AddSingleton<Recipients>();
+        services.AddSingleton<OneTimeCodes.CodeTargets>();
         services.AddHttpContextAccessor();
         services.AddScoped<IOneTimeCodes, OneTimeCodeService>();
         services.AddScoped<IDeclarationForms, DeclarationForms>();

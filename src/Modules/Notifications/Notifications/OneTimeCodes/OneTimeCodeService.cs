@@ -42,7 +42,8 @@ public sealed class OneTimeCodeOptions
 /// <summary>
 /// Issues and checks 6-digit codes. A code is stored only as an HMAC (keyed by a server secret, so a
 /// leaked table cannot be brute-forced offline); the limits are checked under per-target and per-phone
-/// advisory locks, and the code row, its SMS and the SMS job commit together.
+/// advisory locks, and the code row, its SMS and the SMS job commit together. The target is stored as an HMAC too
+/// (<see cref="CodeTargets"/>): a registration's names the phone it verifies.
 /// </summary>
 /// <remarks>
 /// SMS codes are limited four ways, each against a different attack: per target (guessing one code), per
@@ -54,6 +55,7 @@ internal sealed class OneTimeCodeService(
     NpgsqlDataSource dataSource,
     IMessageSender messages,
     ServerKeys keys,
+    CodeTargets targets,
     IOptions<OneTimeCodeOptions> options,
     IOptions<MessagingOptions> messaging,
     IHttpContextAccessor http,
@@ -87,7 +89,7 @@ internal sealed class OneTimeCodeService(
             await using (var recent = new NpgsqlCommand("""
                 SELECT max(created_at), min(created_at), count(*) FROM notifications.one_time_codes
                 WHERE purpose = $1 AND target = $2 AND created_at > $3
-                """, connection) { Parameters = { new() { Value = purpose }, new() { Value = target }, new() { Value = now.AddHours(-1) } } })
+                """, connection) { Parameters = { new() { Value = purpose }, new() { Value = targets.KeyOf(purpose, target) }, new() { Value = now.AddHours(-1) } } })
             await using (var reader = await recent.ExecuteReaderAsync(cancellationToken))
             {
                 await reader.ReadAsync(cancellationToken);
@@ -119,7 +121,7 @@ internal sealed class OneTimeCodeService(
             {
                 Parameters =
                 {
-                    new() { Value = codeId }, new() { Value = purpose }, new() { Value = target }, new() { Value = Hash(purpose, target, code) },
+                    new() { Value = codeId }, new() { Value = purpose }, new() { Value = targets.KeyOf(purpose, target) }, new() { Value = Hash(purpose, target, code) },
                     new() { Value = now }, new() { Value = now.AddSeconds(o.LifetimeSeconds) },
                     new() { Value = (object?)phoneKey ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea },
                     new() { Value = trust == PhoneTrust.Verified },
@@ -157,7 +159,7 @@ internal sealed class OneTimeCodeService(
         await using (var select = new NpgsqlCommand("""
             SELECT id, code_hash, expires_at, attempts, consumed_at IS NOT NULL FROM notifications.one_time_codes
             WHERE purpose = $1 AND target = $2 ORDER BY created_at DESC LIMIT $3 FOR UPDATE
-            """, connection, transaction) { Parameters = { new() { Value = purpose }, new() { Value = target }, new() { Value = o.ValidCodes } } })
+            """, connection, transaction) { Parameters = { new() { Value = purpose }, new() { Value = targets.KeyOf(purpose, target) }, new() { Value = o.ValidCodes } } })
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
