@@ -318,9 +318,11 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     /// <summary>Every column ("schema.table.column") of every table whose text holds <paramref name="secret"/> in clear.</summary>
-    private async Task<IReadOnlyList<string>> ClearCopies(string secret)
+    private Task<IReadOnlyList<string>> ClearCopies(string secret) => ClearCopies(fixture.ConnectionString, secret);
+
+    private static async Task<IReadOnlyList<string>> ClearCopies(string connectionString, string secret)
     {
-        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var columns = new List<(string Table, string Column)>();
         await using (var list = new Npgsql.NpgsqlCommand("""
@@ -373,6 +375,80 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     [Fact]
+    public async Task Once_a_person_is_erased_no_table_holds_their_name_phone_email_identity_number_or_street_in_clear()
+    {
+        // A database of its own: no other test's person shares this one's identity number, street or email.
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync());
+        var identity = new IdentityClient(app);
+        var registration = new RegistrationClient(app.CreateClient());
+        var (code, phone, email) = (RegistrationClient.NewCode(), RegistrationClient.NewPhone(), $"nguoi.{Guid.NewGuid():N}@example.vn");
+        var (id, token) = await registration.Ready(code, phone, email);
+        var number = (await (await registration.Submit(id, token, Office)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applicationNumber").GetString()!;
+        var officer = await identity.ActiveStaff("officer", Office);
+        var officerToken = await identity.AccessToken(officer.UserName, officer.Password);
+        Guid caseId = default;
+        await Eventually.True(async () =>
+        {
+            var items = (await (await identity.Send(HttpMethod.Get, $"/api/v1/offices/{Office}/cases?applicationNumber={number}", officerToken))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
+            caseId = items.GetArrayLength() == 1 ? items[0].GetProperty("id").GetGuid() : default;
+            return caseId != default;
+        }, because: "the case reaches the office");
+        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
+        await identity.OneTimePassword(phone);
+
+        // Before: what identifies the person is sealed or hashed everywhere; the name alone is kept in clear where lists show it.
+        foreach (var secret in new[] { phone, email, IdentityNumber, Street })
+        {
+            Assert.True((await ClearCopies(app.ConnectionString, secret)).Count == 0, $"{secret} in clear: {string.Join(", ", await ClearCopies(app.ConnectionString, secret))}");
+        }
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{code}/erasure", admin)).StatusCode);
+        foreach (var secret in new[] { phone, email, IdentityNumber, Street, "Nguyễn Văn An" })
+        {
+            Assert.True((await ClearCopies(app.ConnectionString, secret)).Count == 0, $"{secret} in clear after erasure: {string.Join(", ", await ClearCopies(app.ConnectionString, secret))}");
+        }
+    }
+
+    [Fact]
+    public async Task Forms_stored_before_they_named_their_declarant_are_named_and_an_erased_declarants_name_goes()
+    {
+        var registration = new RegistrationClient(fixture.App.CreateClient());
+        var (kept, erased) = (RegistrationClient.NewCode(), RegistrationClient.NewCode());
+        var numbers = new List<string>();
+        foreach (var code in new[] { kept, erased })
+        {
+            var (id, token) = await registration.Ready(code, RegistrationClient.NewPhone());
+            numbers.Add((await (await registration.Submit(id, token, Office)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applicationNumber").GetString()!);
+        }
+        await Eventually.True(async () => await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.documents WHERE application_number = ANY($1) AND subject IS NOT NULL", (object)numbers.ToArray()) == 2,
+            because: "both forms are requested");
+        // As a build before the column stored them: no subject. One declarant is erased before the job comes.
+        Assert.Equal(2, await NotificationsDb.Count(fixture.ConnectionString,
+            "WITH u AS (UPDATE notifications.documents SET subject = NULL WHERE application_number = ANY($1) RETURNING 1) SELECT count(*) FROM u", (object)numbers.ToArray()));
+        var identity = new IdentityClient(fixture.App);
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{erased}/erasure", admin)).StatusCode);
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.documents WHERE application_number = $1 AND declarant_name = 'Nguyễn Văn An'", numbers[1]));
+
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var job = scope.ServiceProvider.GetRequiredService<VssId.Modules.Notifications.Documents.NameStoredDocumentsJob>();
+        Assert.True(await job.Run(default) >= 2);
+        Assert.Equal(0, await job.Run(default));
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.documents WHERE application_number = $1 AND subject = $2 AND declarant_name = 'Nguyễn Văn An'", numbers[0], kept));
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.documents WHERE application_number = $1 AND subject = '' AND declarant_name = '' AND identity_masked IS NULL", numbers[1]));
+        // From now on an erasure finds the named form itself.
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{kept}/erasure", admin)).StatusCode);
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM notifications.documents WHERE application_number = $1 AND declarant_name = '' AND identity_masked IS NULL", numbers[0]));
+    }
+
+    [Fact]
     public async Task A_childs_enrolment_seals_child_and_guardian_apart_and_erasing_the_child_blanks_the_enrolment_index()
     {
         var enrollments = new VssId.Tests.GuardianEnrollment.EnrollmentClient(fixture.App);
@@ -388,6 +464,12 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
             "SELECT count(DISTINCT subject) FROM privacy.person_keys WHERE subject = ANY($1) AND shredded_at IS NULL", (object)new[] { child, guardian.BhxhCode }));
         Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
             "SELECT count(*) FROM enrollment.enrollment_index WHERE id = $1 AND child_full_name = 'Nguyễn Minh Khôi'", id));
+        // Recorded, with its Mẫu 01 rendered and its case in the office: the guardian's phone is still nowhere in clear
+        // (their registration, account, messages, codes, the child's enrolment, case and form all hold it sealed or hashed).
+        Assert.Equal(HttpStatusCode.NoContent, (await enrollments.Attach(guardian.Token, id)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await enrollments.Submit(guardian.Token, id)).StatusCode);
+        await enrollments.Form(guardian.Token, id);
+        Assert.Empty(await ClearCopies(guardian.Phone));
 
         var identity = new IdentityClient(fixture.App);
         var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);

@@ -51,6 +51,7 @@ public sealed class NotificationsModule : IModule
         services.AddTransient<RetentionJob>();
         services.AddRecurringJob<RetentionJob>("notifications.retention", job => job.Run(CancellationToken.None), Cron.Hourly());
         services.AddRecurringJob<SealStoredRecipientsJob>("notifications.seal-stored-recipients", job => job.Run(CancellationToken.None), Cron.Hourly());
+        services.AddRecurringJob<Documents.NameStoredDocumentsJob>("notifications.name-stored-documents", job => job.Run(CancellationToken.None), Cron.Hourly());
         services.AddRecurringJob<SweepUnsentMessagesJob>("notifications.sweep-unsent-messages", job => job.Run(CancellationToken.None), Cron.Minutely());
 
         services.AddSingleton<OutboxProvider>();

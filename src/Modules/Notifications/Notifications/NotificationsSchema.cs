@@ -89,6 +89,10 @@ internal static class NotificationsSchema
         documents.AddColumn("content", "bytea");
         documents.AddColumn("created_at", "timestamptz").NotNull();
         documents.AddColumn("rendered_at", "timestamptz");
+        // The declarant's mã số BHXH: an erasure blanks the name and masked number shown by verification. Empty: the
+        // declarant was erased before the column existed (NameStoredDocumentsJob); null: not read yet.
+        documents.AddColumn("subject", "text");
+        documents.Indexes.Add(new IndexDefinition("ix_documents_subject") { Columns = ["subject"] });
 
         options.Storage.ExtendedSchemaObjects.Add(messages);
         options.Storage.ExtendedSchemaObjects.Add(outbox);

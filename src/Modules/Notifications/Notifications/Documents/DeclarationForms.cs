@@ -39,8 +39,8 @@ internal sealed class DeclarationForms(
         {
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO notifications.documents
-                    (id, kind, status, form_protected, declarant_name, identity_masked, office_name, application_number, submitted_on, created_at)
-                VALUES ($1, $2, 'Pending', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING
+                    (id, kind, status, form_protected, declarant_name, identity_masked, office_name, application_number, submitted_on, created_at, subject)
+                VALUES ($1, $2, 'Pending', $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING
                 """, connection)
             {
                 Parameters =
@@ -49,7 +49,7 @@ internal sealed class DeclarationForms(
                     new() { Value = form.Declarant.FullName },
                     new() { Value = (object?)MaskIdentity(form.Declarant.IdentityNumber) ?? DBNull.Value },
                     new() { Value = form.OfficeName }, new() { Value = form.ApplicationNumber }, new() { Value = form.SubmittedOn },
-                    new() { Value = time.GetUtcNow() },
+                    new() { Value = time.GetUtcNow() }, new() { Value = form.Declarant.BhxhCode },
                 },
             };
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -118,7 +118,7 @@ public sealed class RenderDeclarationFormJob(
         {
             return;
         }
-        if (await OpenForm(protectedForm, cancellationToken) is not { } formJson)
+        if (await StoredForms.Open(protectedForm, people, protection, cancellationToken) is not { } formJson)
         {
             // Never rendered now: marked so that a download answers "gone" instead of "come back later".
             await using (var erased = new NpgsqlCommand("UPDATE notifications.documents SET status = 'Erased' WHERE id = $1", connection, transaction)
@@ -143,8 +143,13 @@ public sealed class RenderDeclarationFormJob(
         logger.LogInformation("Rendered Mẫu 01 {DocumentId} ({Kind}, {Bytes} bytes)", documentId, form.Kind, pdf.Length);
     }
 
-    // A form requested before per-person sealing was protected with Data Protection: still rendered.
-    private async Task<byte[]?> OpenForm(string stored, CancellationToken cancellationToken)
+}
+
+/// <summary>A stored form as it was requested, or null when its person was erased.</summary>
+internal static class StoredForms
+{
+    // A form requested before per-person sealing was protected with Data Protection: it still opens.
+    public static async Task<byte[]?> Open(string stored, PersonKeys people, IDataProtectionProvider protection, CancellationToken cancellationToken)
     {
         var bytes = new byte[stored.Length];
         if (Convert.TryFromBase64String(stored, bytes, out var length) && PersonKeys.IsSealed(bytes.AsSpan(0, length)))

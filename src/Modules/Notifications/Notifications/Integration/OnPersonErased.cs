@@ -6,8 +6,9 @@ namespace VssId.Modules.Notifications.Integration;
 
 /// <summary>
 /// An erased person's messages keep only that they were sent (channel, template, times, status): the address and every
-/// text go at once rather than at the retention period, and a message still waiting to go out is not sent. In the
-/// erasure's transaction, through the process's one data source (ADR 16).
+/// text go at once rather than at the retention period, and a message still waiting to go out is not sent. Their forms
+/// lose the name and masked identity number kept for verification. In the erasure's transaction, through the process's
+/// one data source (ADR 16).
 /// </summary>
 public sealed class OnPersonErased(NpgsqlDataSource database) : INotificationHandler<PersonErased>
 {
@@ -21,5 +22,10 @@ public sealed class OnPersonErased(NpgsqlDataSource database) : INotificationHan
             """);
         blank.Parameters.Add(new NpgsqlParameter { Value = notification.BhxhCode });
         await blank.ExecuteNonQueryAsync(cancellationToken);
+        // Their forms: the PDF and the form are sealed with their key already; the name and masked number kept beside them
+        // for the verification page go too.
+        await using var forms = database.CreateCommand("UPDATE notifications.documents SET declarant_name = '', identity_masked = NULL WHERE subject = $1");
+        forms.Parameters.Add(new NpgsqlParameter { Value = notification.BhxhCode });
+        await forms.ExecuteNonQueryAsync(cancellationToken);
     }
 }
