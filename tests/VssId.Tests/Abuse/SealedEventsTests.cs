@@ -412,6 +412,51 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
     }
 
     [Fact]
+    public async Task Once_a_child_and_then_their_guardian_are_erased_no_table_holds_either_in_clear()
+    {
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync());
+        var enrollments = new VssId.Tests.GuardianEnrollment.EnrollmentClient(app);
+        var email = $"me.{Guid.NewGuid():N}@example.vn";
+        var guardian = await enrollments.Guardian(email);
+        var child = RegistrationClient.NewCode();
+        var (id, number) = await enrollments.Submitted(guardian.Token, child);
+        await enrollments.Form(guardian.Token, id);
+        // The office approves: the child's account is issued and its password goes to the guardian's phone.
+        var identity = enrollments.Identity;
+        var officer = await identity.ActiveStaff("officer", "00131");
+        var officerToken = await identity.AccessToken(officer.UserName, officer.Password);
+        Guid caseId = default;
+        await Eventually.True(async () =>
+        {
+            var items = (await (await identity.Send(HttpMethod.Get, $"/api/v1/offices/00131/cases?applicationNumber={number}", officerToken))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
+            caseId = items.GetArrayLength() == 1 ? items[0].GetProperty("id").GetGuid() : default;
+            return caseId != default;
+        }, because: "the child's case reaches the office");
+        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
+        await Eventually.True(async () => (await enrollments.Get(guardian.Token, id)).GetProperty("status").GetString() == "Approved", because: "the decision reaches the guardian");
+        await Eventually.True(async () => await NotificationsDb.Count(app.ConnectionString,
+            "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND template = 'child_account_issued' AND status = 'Sent'", child) == 1,
+            because: "the child's account SMS is sent");
+
+        var guardianData = new[] { guardian.Phone, email, VssId.Tests.GuardianEnrollment.EnrollmentClient.GuardianCccd, Street };
+        foreach (var secret in guardianData)
+        {
+            Assert.True((await ClearCopies(app.ConnectionString, secret)).Count == 0, $"{secret} in clear: {string.Join(", ", await ClearCopies(app.ConnectionString, secret))}");
+        }
+        var admin = await identity.AccessToken(IdentityClient.DevAdmin, IdentityClient.DevAdminPassword);
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{child}/erasure", admin)).StatusCode);
+        Assert.True((await ClearCopies(app.ConnectionString, "Nguyễn Minh Khôi")).Count == 0,
+            $"the child's name in clear after erasure: {string.Join(", ", await ClearCopies(app.ConnectionString, "Nguyễn Minh Khôi"))}");
+        Assert.Equal(HttpStatusCode.OK, (await identity.Send(HttpMethod.Post, $"/api/v1/admin/people/{guardian.BhxhCode}/erasure", admin)).StatusCode);
+        foreach (var secret in guardianData.Append("Nguyễn Văn An"))
+        {
+            Assert.True((await ClearCopies(app.ConnectionString, secret)).Count == 0, $"{secret} in clear after erasure: {string.Join(", ", await ClearCopies(app.ConnectionString, secret))}");
+        }
+    }
+
+    [Fact]
     public async Task Forms_stored_before_they_named_their_declarant_are_named_and_an_erased_declarants_name_goes()
     {
         var registration = new RegistrationClient(fixture.App.CreateClient());
