@@ -104,6 +104,13 @@ public sealed class SchoolConsentTests(VssIdFixture fixture) : IClassFixture<Vss
         Assert.Equal(HttpStatusCode.NoContent, (await _school.Confirm("+84 " + withoutAccount.GuardianPhone[1..], smsCode)).StatusCode);
         list = await _school.List(token, "HN-THCS-012", "2A", "Submitted");
         Assert.Equal(2, list.GetProperty("items").GetArrayLength());
+        // The mobiles a school sent (one of a guardian with an account, one of a guardian without) are nowhere in clear: the
+        // enrolments, their consent SMS, the wrong codes counted per mobile, the submissions and cases hold them sealed or hashed.
+        foreach (var mobile in new[] { withAccount.GuardianPhone, withoutAccount.GuardianPhone, named.Phone })
+        {
+            Assert.True((await DatabaseScan.ClearCopies(fixture.ConnectionString, mobile)).Count == 0,
+                $"{mobile} in clear: {string.Join(", ", await DatabaseScan.ClearCopies(fixture.ConnectionString, mobile))}");
+        }
 
         // Issue 13 item 14: the guardian named on the class list sees that the school read it.
         var reads = (await (await _school.Identity.Send(HttpMethod.Get, "/api/v1/account/me/access-log", named.Token)).Content.ReadFromJsonAsync<JsonElement>())
@@ -125,7 +132,8 @@ public sealed class SchoolConsentTests(VssIdFixture fixture) : IClassFixture<Vss
             ["RateLimiting:Enabled"] = "true",
             ["RateLimiting:ConsentFailuresPerDay"] = "3",
         }).Build();
-        var codes = new ConsentCodes(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<ServerKeys>(), settings, clock);
+        var phones = services.GetRequiredService<VssId.BuildingBlocks.Privacy.PhoneDigests>();
+        var codes = new ConsentCodes(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<ServerKeys>(), phones, settings, clock);
         var phone = SchoolClient.NewPupil().GuardianPhone;
         for (var i = 0; i < 3; i++)
         {
@@ -134,10 +142,13 @@ public sealed class SchoolConsentTests(VssIdFixture fixture) : IClassFixture<Vss
         }
         Assert.True(await codes.Exhausted(phone, default));
         Assert.False(await codes.Exhausted(SchoolClient.NewPupil().GuardianPhone, default));
+        // Counted by its HMAC: the mobile itself is not kept.
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM enrollment.consent_failures WHERE phone = $1", phone));
+        Assert.Equal(3, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM enrollment.consent_failures WHERE phone = $1", phones.Of(phone)));
         clock.Advance(ConsentCodes.FailureWindow + TimeSpan.FromSeconds(1));
         Assert.False(await codes.Exhausted(phone, default));
         await codes.Forget(default);
-        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM enrollment.consent_failures WHERE phone = $1", phone));
+        Assert.Equal(0, await NotificationsDb.Count(fixture.ConnectionString, "SELECT count(*) FROM enrollment.consent_failures WHERE phone = $1", phones.Of(phone)));
         // The code is the enrolment's own: stable, 8 digits, different for another enrolment.
         var id = Guid.NewGuid();
         Assert.Equal(codes.For(id), codes.For(id));

@@ -15,7 +15,8 @@ namespace VssId.Modules.GuardianEnrollment.Consent;
 /// guessing is bounded per mobile: <c>RateLimiting:ConsentFailuresPerDay</c> wrong codes (10) in 24 hours, then
 /// 429 until the oldest ages out — beside the per-address limit of anonymous endpoints.
 /// </summary>
-public sealed class ConsentCodes(NpgsqlDataSource database, ServerKeys keys, IConfiguration configuration, TimeProvider time)
+public sealed class ConsentCodes(NpgsqlDataSource database, ServerKeys keys, VssId.BuildingBlocks.Privacy.PhoneDigests phones, IConfiguration configuration,
+    TimeProvider time)
 {
     public const string FailuresTable = "enrollment.consent_failures";
     public const int Length = 8;
@@ -29,6 +30,7 @@ public sealed class ConsentCodes(NpgsqlDataSource database, ServerKeys keys, ICo
     {
         var table = new Table(FailuresTable);
         table.AddColumn("id", "bigserial").AsPrimaryKey();
+        // The mobile as an HMAC (PhoneDigests): counted, never held.
         table.AddColumn("phone", "text").NotNull();
         table.AddColumn("failed_at", "timestamp with time zone").NotNull();
         table.Indexes.Add(new IndexDefinition("ix_consent_failures_phone") { Columns = ["phone", "failed_at"] });
@@ -55,7 +57,7 @@ public sealed class ConsentCodes(NpgsqlDataSource database, ServerKeys keys, ICo
             return false;
         }
         await using var command = database.CreateCommand($"SELECT count(*) FROM {FailuresTable} WHERE phone = $1 AND failed_at > $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = phone });
+        command.Parameters.Add(new NpgsqlParameter { Value = phones.Of(phone) });
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() - FailureWindow });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! >= _failuresPerDay;
     }
@@ -63,7 +65,7 @@ public sealed class ConsentCodes(NpgsqlDataSource database, ServerKeys keys, ICo
     public async Task RecordFailure(string phone, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"INSERT INTO {FailuresTable} (phone, failed_at) VALUES ($1, $2)");
-        command.Parameters.Add(new NpgsqlParameter { Value = phone });
+        command.Parameters.Add(new NpgsqlParameter { Value = phones.Of(phone) });
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
