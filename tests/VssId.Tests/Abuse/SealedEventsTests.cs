@@ -362,6 +362,14 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
         await identity.OneTimePassword(phone);
+        // The paths that take a phone or send a code too: a resume with a wrong code, password recovery by SMS and by email.
+        var anonymous = app.CreateUncheckedClient();
+        await anonymous.PostAsJsonAsync(new Uri("/api/v1/registrations/resume", UriKind.Relative), new { bhxhCode = code, phone });
+        await anonymous.PostAsJsonAsync(new Uri("/api/v1/registrations/resume/confirm", UriKind.Relative), new { bhxhCode = code, phone, code = "000000" });
+        foreach (var channel in new[] { "sms", "email" })
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await identity.Send(HttpMethod.Post, "/api/v1/auth/password-reset", null, new { bhxhCode = code, channel })).StatusCode);
+        }
 
         // Before: what identifies the person is sealed or hashed everywhere; the name alone is kept in clear where lists show it.
         foreach (var secret in new[] { phone, email, IdentityNumber, Street })
