@@ -13,8 +13,8 @@ namespace VssId.Tests.Abuse;
 
 /// <summary>
 /// Acceptance F5: any id, token or body of any shape gets a 4xx, never a 5xx. Every endpoint the Host maps, called by
-/// a caller its policy admits (so the request gets past authorization to the code that reads it), with ids that do not
-/// exist (the all-zero GUID among them), path values of every odd shape, and bodies that are not what it reads.
+/// a caller its policy admits (so the request gets past authorization to the code that reads it), on the path of a resource
+/// that exists and is the caller's and with ids that do not exist (the all-zero GUID among them), path values of every odd shape, and bodies that are not what it reads.
 /// Then the same with tokens that are no tokens, and with odd values of the headers the API reads. A 4xx is an RFC 9457 problem, except the OAuth endpoints, which answer
 /// RFC 6749 errors.
 /// </summary>
@@ -98,7 +98,14 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
             // A fresh draft per endpoint: its own id and token reach Registration's code behind the token check.
             var (applicationId, applicationToken) = await registration.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));
             var token = policy is null ? applicationToken : callers[policy];
-            var paths = new[] { applicationId.ToString() }.Concat(OddValues).Select(value => Fill(route, value)).Distinct().ToList();
+            // First the path of something that exists and is the caller's (so an odd body reaches the code that reads it), then odd values.
+            var real = new Dictionary<string, string>
+            {
+                ["id"] = applicationId.ToString(), ["schoolCode"] = "HN-THCS-001", ["officeCode"] = "00131", ["classCode"] = "6A1", ["kind"] = "portrait",
+                ["code"] = "01", ["provinceCode"] = "01", ["bhxhCode"] = RegistrationClient.NewCode(), ["clientId"] = "vssid_0000000000000000",
+            };
+            var paths = new[] { Fill(route, name => real.GetValueOrDefault(name, Guid.Empty.ToString())) }
+                .Concat(new[] { applicationId.ToString() }.Concat(OddValues).Select(value => Fill(route, _ => value))).Distinct().ToList();
             var attempts = paths.Select(path => (Path: path, Token: token, Headers: Array.Empty<(string, string)>()))
                 .Concat(OddTokens.Select(odd => (Path: paths[0], Token: odd, Headers: Array.Empty<(string, string)>())))
                 .Concat(OddHeaders.Select(headers => (Path: paths[0], Token: token, Headers: headers)));
@@ -148,11 +155,10 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
 
     private static string Short(string url) => url.Length <= 140 ? url : url[..140] + "…";
 
-    // Every parameter of the route takes the same value: an id where a GUID is expected, an odd string everywhere.
-    private static string Fill(string route, string value)
-    {
-        var path = System.Text.RegularExpressions.Regex.Replace(route, @"\{(\w+)(:[^}]*)?\}", m =>
-            m.Groups[2].Value.Contains("guid", StringComparison.Ordinal) && !Guid.TryParse(value, out _) ? Guid.Empty.ToString() : Uri.EscapeDataString(value));
-        return path;
-    }
+    // Each parameter of the route takes the value given for its name (an all-zero id where a GUID is expected but the value is none).
+    private static string Fill(string route, Func<string, string> valueOf) =>
+        System.Text.RegularExpressions.Regex.Replace(route, @"\{(\w+)(:[^}]*)?\}", m =>
+            valueOf(m.Groups[1].Value) is var value && m.Groups[2].Value.Contains("guid", StringComparison.Ordinal) && !Guid.TryParse(value, out _)
+                ? Guid.Empty.ToString()
+                : Uri.EscapeDataString(value));
 }
