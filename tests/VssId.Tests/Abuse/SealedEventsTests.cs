@@ -361,7 +361,16 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         }, because: "the case reaches the office");
         Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
-        await identity.OneTimePassword(phone);
+        var password = await identity.OneTimePassword(phone);
+        // Secrets are never kept in clear either: the application's access token, the account's one-time password.
+        Assert.Empty(await ClearCopies(app.ConnectionString, token));
+        Assert.Empty(await ClearCopies(app.ConnectionString, password));
+        var login = await identity.LoggedIn(code, password);
+        foreach (var issued in new[] { "access_token", "refresh_token" }.Where(p => login.TryGetProperty(p, out _)).Select(p => login.GetProperty(p).GetString()!))
+        {
+            Assert.Empty(await ClearCopies(app.ConnectionString, issued));
+            Assert.Empty(await ClearCopies(app.ConnectionString, issued[^40..]));
+        }
         // The paths that take a phone or send a code too: a resume with a wrong code, password recovery by SMS and by email.
         var anonymous = app.CreateUncheckedClient();
         await anonymous.PostAsJsonAsync(new Uri("/api/v1/registrations/resume", UriKind.Relative), new { bhxhCode = code, phone });
