@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using VssId.BuildingBlocks.Security;
 using VssId.Tests.Credentials;
 using VssId.Tests.Infrastructure;
@@ -82,11 +79,7 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
         };
         callers[AccessPolicies.Citizen] = callers[AccessPolicies.PasswordChange] = callers[AccessPolicies.Person];
 
-        var endpoints = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, Route: e.RoutePattern.RawText!,
-                Policy: e.Metadata.GetMetadata<AccessPolicy>()?.Name)))
-            .ToList();
+        var endpoints = ApiEndpoints.Of(fixture.App).Select(e => (e.Method, e.Route, e.Policy)).ToList();
         Assert.True(endpoints.Count > 50, $"only {endpoints.Count} endpoints found");
         var http = fixture.App.CreateUncheckedClient();
         var contract = await OpenApiContract.Of("Development", fixture.App.CreateUncheckedClient);

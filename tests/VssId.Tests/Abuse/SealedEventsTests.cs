@@ -36,18 +36,7 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         var number = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applicationNumber").GetString()!;
 
         // Through the office to an account: every module has written the person's data by then.
-        var officer = await identity.ActiveStaff("officer", Office);
-        var officerToken = await identity.AccessToken(officer.UserName, officer.Password);
-        Guid caseId = default;
-        await Eventually.True(async () =>
-        {
-            var items = (await (await identity.Send(HttpMethod.Get, $"/api/v1/offices/{Office}/cases?applicationNumber={number}", officerToken))
-                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
-            caseId = items.GetArrayLength() == 1 ? items[0].GetProperty("id").GetGuid() : default;
-            return caseId != default;
-        }, because: "the case reaches the office");
-        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
+        var (caseId, officerToken) = await identity.ApproveInOffice(Office, number);
         await identity.OneTimePassword(phone);
 
         // What the applicant and the officer read is the plaintext…
@@ -349,18 +338,7 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         var (code, phone, email) = (RegistrationClient.NewCode(), RegistrationClient.NewPhone(), $"nguoi.{Guid.NewGuid():N}@example.vn");
         var (id, token) = await registration.Ready(code, phone, email);
         var number = (await (await registration.Submit(id, token, Office)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applicationNumber").GetString()!;
-        var officer = await identity.ActiveStaff("officer", Office);
-        var officerToken = await identity.AccessToken(officer.UserName, officer.Password);
-        Guid caseId = default;
-        await Eventually.True(async () =>
-        {
-            var items = (await (await identity.Send(HttpMethod.Get, $"/api/v1/offices/{Office}/cases?applicationNumber={number}", officerToken))
-                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
-            caseId = items.GetArrayLength() == 1 ? items[0].GetProperty("id").GetGuid() : default;
-            return caseId != default;
-        }, because: "the case reaches the office");
-        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
+        await identity.ApproveInOffice(Office, number);
         var password = await identity.OneTimePassword(phone);
         // Secrets are never kept in clear either: the application's access token, the account's one-time password.
         Assert.Empty(await ClearCopies(app.ConnectionString, token));
@@ -405,18 +383,7 @@ public sealed class SealedEventsTests(VssIdFixture fixture) : IClassFixture<VssI
         await enrollments.Form(guardian.Token, id);
         // The office approves: the child's account is issued and its password goes to the guardian's phone.
         var identity = enrollments.Identity;
-        var officer = await identity.ActiveStaff("officer", "00131");
-        var officerToken = await identity.AccessToken(officer.UserName, officer.Password);
-        Guid caseId = default;
-        await Eventually.True(async () =>
-        {
-            var items = (await (await identity.Send(HttpMethod.Get, $"/api/v1/offices/00131/cases?applicationNumber={number}", officerToken))
-                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
-            caseId = items.GetArrayLength() == 1 ? items[0].GetProperty("id").GetGuid() : default;
-            return caseId != default;
-        }, because: "the child's case reaches the office");
-        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await identity.Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
+        await identity.ApproveInOffice("00131", number);
         await Eventually.True(async () => (await enrollments.Get(guardian.Token, id)).GetProperty("status").GetString() == "Approved", because: "the decision reaches the guardian");
         await Eventually.True(async () => await NotificationsDb.Count(app.ConnectionString,
             "SELECT count(*) FROM notifications.messages WHERE people @> ARRAY[$1] AND template = 'child_account_issued' AND status = 'Sent'", child) == 1,

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using VssId.BuildingBlocks.Security;
 using VssId.Tests.Infrastructure;
 using VssId.Tests.Registration;
@@ -111,11 +108,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
         [AccessPolicies.Partner] = ["partner"],
     };
 
-    private IEnumerable<(string Key, string Method, string Route, string? Policy)> Endpoints() =>
-        fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
-                ($"{m} {e.RoutePattern.RawText}", m, e.RoutePattern.RawText!, e.Metadata.GetMetadata<AccessPolicy>()?.Name)));
+    private IEnumerable<(string Key, string Method, string Route, string? Policy)> Endpoints() => ApiEndpoints.Of(fixture.App);
 
     [Fact]
     public void Every_endpoint_has_a_row_and_its_protection_is_the_rows()

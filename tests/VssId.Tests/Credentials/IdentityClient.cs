@@ -18,6 +18,24 @@ public sealed partial class IdentityClient(VssIdApp app)
     public const string DevAdmin = "admin";
     public const string DevAdminPassword = "dev-admin-VssId-2026";
 
+    /// <summary>An officer of <paramref name="office"/> finds submission <paramref name="number"/> in the office's queue, claims and approves it.</summary>
+    public async Task<(Guid CaseId, string OfficerToken)> ApproveInOffice(string office, string number)
+    {
+        var officer = await ActiveStaff("officer", office);
+        var officerToken = await AccessToken(officer.UserName, officer.Password);
+        Guid caseId = default;
+        await Eventually.True(async () =>
+        {
+            var items = (await (await Send(HttpMethod.Get, $"/api/v1/offices/{office}/cases?applicationNumber={number}", officerToken))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
+            caseId = items.GetArrayLength() == 1 ? items[0].GetProperty("id").GetGuid() : default;
+            return caseId != default;
+        }, because: $"submission {number} reaches office {office}");
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/claim", officerToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/approve", officerToken)).StatusCode);
+        return (caseId, officerToken);
+    }
+
     public HttpClient Http { get; } = app.CreateClient();
 
     public Task<HttpResponseMessage> Token(params (string Key, string Value)[] form) =>
