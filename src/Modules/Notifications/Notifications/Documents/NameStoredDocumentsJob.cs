@@ -30,16 +30,17 @@ public sealed class NameStoredDocumentsJob(NpgsqlDataSource dataSource, PersonKe
         var total = 0;
         while (true)
         {
-            var rows = new List<(Guid Id, string Form)>();
-            await using (var select = dataSource.CreateCommand($"SELECT id, form_protected FROM notifications.documents WHERE subject IS NULL ORDER BY id LIMIT {Batch}"))
+            var rows = new List<(Guid Id, string Form, DateTimeOffset CreatedAt)>();
+            await using (var select = dataSource.CreateCommand(
+                $"SELECT id, form_protected, created_at FROM notifications.documents WHERE subject IS NULL ORDER BY id LIMIT {Batch}"))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    rows.Add((reader.GetGuid(0), reader.GetString(1)));
+                    rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
                 }
             }
-            foreach (var (id, form) in rows)
+            foreach (var (id, form, createdAt) in rows)
             {
                 var opened = await StoredForms.Open(form, people, protection, cancellationToken);
                 var subject = opened is null ? "" : JsonSerializer.Deserialize<DeclarationFormV1>(opened)!.Declarant.BhxhCode;
@@ -49,11 +50,12 @@ public sealed class NameStoredDocumentsJob(NpgsqlDataSource dataSource, PersonKe
                         declarant_name = CASE WHEN e.erased THEN '' ELSE d.declarant_name END,
                         identity_masked = CASE WHEN e.erased THEN NULL ELSE d.identity_masked END
                     FROM (SELECT $2 = '' OR EXISTS (SELECT 1 FROM {PersonKeys.TableName} k
-                          WHERE k.subject = $2 AND k.shredded_at >= (SELECT created_at FROM notifications.documents WHERE id = $1))) AS e(erased)
+                          WHERE k.subject = $2 AND k.shredded_at >= $3)) AS e(erased)
                     WHERE d.id = $1 AND d.subject IS NULL
                     """);
                 name.Parameters.Add(new NpgsqlParameter { Value = id });
                 name.Parameters.Add(new NpgsqlParameter { Value = subject });
+                name.Parameters.Add(new NpgsqlParameter { Value = createdAt });
                 await name.ExecuteNonQueryAsync(cancellationToken);
             }
             total += rows.Count;

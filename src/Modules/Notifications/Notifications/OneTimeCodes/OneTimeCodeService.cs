@@ -78,6 +78,7 @@ internal sealed class OneTimeCodeService(
         var now = time.GetUtcNow();
         using var scope = AmbientTransaction.Begin();
         var codeId = Guid.NewGuid();
+        var storedTarget = targets.KeyOf(purpose, target);
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
@@ -89,7 +90,7 @@ internal sealed class OneTimeCodeService(
             await using (var recent = new NpgsqlCommand("""
                 SELECT max(created_at), min(created_at), count(*) FROM notifications.one_time_codes
                 WHERE purpose = $1 AND target = $2 AND created_at > $3
-                """, connection) { Parameters = { new() { Value = purpose }, new() { Value = targets.KeyOf(purpose, target) }, new() { Value = now.AddHours(-1) } } })
+                """, connection) { Parameters = { new() { Value = purpose }, new() { Value = storedTarget }, new() { Value = now.AddHours(-1) } } })
             await using (var reader = await recent.ExecuteReaderAsync(cancellationToken))
             {
                 await reader.ReadAsync(cancellationToken);
@@ -121,7 +122,7 @@ internal sealed class OneTimeCodeService(
             {
                 Parameters =
                 {
-                    new() { Value = codeId }, new() { Value = purpose }, new() { Value = targets.KeyOf(purpose, target) }, new() { Value = Hash(purpose, target, code) },
+                    new() { Value = codeId }, new() { Value = purpose }, new() { Value = storedTarget }, new() { Value = Hash(purpose, target, code) },
                     new() { Value = now }, new() { Value = now.AddSeconds(o.LifetimeSeconds) },
                     new() { Value = (object?)phoneKey ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea },
                     new() { Value = trust == PhoneTrust.Verified },

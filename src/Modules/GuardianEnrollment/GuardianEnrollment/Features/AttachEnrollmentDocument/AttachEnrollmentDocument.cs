@@ -35,14 +35,15 @@ internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, 
         }
         var stream = await EnrollmentAccess.LoadForWriting(session, command.Id, command.User, cancellationToken);
         // Before the image is parsed: a spent budget costs the server nothing more.
-        stream.Aggregate!.EnsureUploadBudget(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        stream.Aggregate!.EnsureUploadBudget(now);
         var image = PhotoUpload.Inspect(command.Content, GuardianEnrollmentProblems.DocumentNotImage, GuardianEnrollmentProblems.DocumentTooSmall);
         // Named by its content, as an adult's photos are: a file a submission carried is never overwritten by a later
         // upload (the office's case keeps showing what was submitted), and of two uploads at once the file each event
         // names is its own.
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image.Stripped.Span))[..32];
         var attached = stream.Aggregate!.Attach(new EnrollmentDocument(command.Kind, $"enrollment/{command.Id:N}/{command.Kind}-{digest}.{image.Extension}",
-            image.ContentType, image.Width, image.Height, image.Stripped.Length), time.GetUtcNow());
+            image.ContentType, image.Width, image.Height, image.Stripped.Length), now);
         // Sealed with the child's own key: erasing the child makes the photo noise (ADR 16).
         await files.Save(attached.Document.StorageKey, await people.Seal(stream.Aggregate.Child.BhxhCode, image.Stripped, cancellationToken), cancellationToken);
         stream.AppendOne(attached);
