@@ -15,6 +15,7 @@ namespace VssId.Tests.Abuse;
 /// Then the same with tokens that are no tokens, and with odd values of the headers the API reads. A 4xx is an RFC 9457 problem, except the OAuth endpoints, which answer
 /// RFC 6749 errors.
 /// </summary>
+[Collection(nameof(HostileInputTests))]
 public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssIdFixture>
 {
     private static readonly string[] OddValues =
@@ -155,3 +156,10 @@ public sealed class HostileInputTests(VssIdFixture fixture) : IClassFixture<VssI
                 ? Guid.Empty.ToString()
                 : Uri.EscapeDataString(value));
 }
+
+/// <summary>
+/// The sweep sends some 10,000 requests in about 10 s: it runs alone, after the tests that run side by side, so that its
+/// load on the shared cores and PostgreSQL does not stretch their waits (a message job of another test timing out).
+/// </summary>
+[CollectionDefinition(nameof(HostileInputTests), DisableParallelization = true)]
+public sealed class HostileInputCollection;
