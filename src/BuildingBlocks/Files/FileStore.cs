@@ -9,7 +9,7 @@ namespace VssId.BuildingBlocks.Files;
 /// </summary>
 public interface IFileStore
 {
-    /// <summary>Stores <paramref name="content"/> under <paramref name="key"/> (overwriting: keys are content-addressed).</summary>
+    /// <summary>Stores <paramref name="content"/> under <paramref name="key"/>, overwriting (a photo's key is new for each upload, PhotoUpload.NewKey).</summary>
     Task Save(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
     /// <summary>The content under <paramref name="key"/>, or null.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using JasperFx;
 using Microsoft.AspNetCore.Http;
 using VssId.BuildingBlocks.Errors;
 
@@ -66,6 +67,34 @@ public static class PhotoUpload
                 new LocalizedText($"Ảnh có kích thước {image.Width}×{image.Height}.", $"The image is {image.Width}×{image.Height}."));
         }
         return image;
+    }
+
+    /// <summary>
+    /// A name for one upload's file, used by no other upload. Deleting a file is then always safe: a replaced photo's
+    /// file cannot be the one a later upload of the same picture wrote (with names made from the content, photo A,
+    /// then B, then A again had the reaction to B delete the file the third upload had just written), and a losing
+    /// upload's file is its own. A random name also tells nothing about the picture.
+    /// </summary>
+    public static string NewKey(string folder, string kind, string extension) => $"{folder}/{kind}-{Guid.NewGuid():N}.{extension}";
+
+    /// <summary>
+    /// Writes the file first and commits the event that names it second, so an event never names a missing file. When
+    /// the commit loses a race with another write to the stream, nothing was recorded and the file is deleted, or every
+    /// lost race would leave up to 5 MiB behind (uploads that lose do not count against the upload budget). Any other
+    /// failure leaves the file: the commit may have happened.
+    /// </summary>
+    public static async Task StoreThenRecord(IFileStore files, string key, ReadOnlyMemory<byte> content, Func<Task> record, CancellationToken ct)
+    {
+        await files.Save(key, content, ct);
+        try
+        {
+            await record();
+        }
+        catch (ConcurrencyException)
+        {
+            await files.Delete(key, CancellationToken.None);
+            throw;
+        }
     }
 }
 

@@ -57,6 +57,82 @@ public sealed class StoredPhotosTests
     }
 
     [Fact]
+    public async Task A_photo_uploaded_again_after_another_gets_a_new_file_which_stays()
+    {
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync());
+        var api = new RegistrationClient(app.CreateClient());
+        var (id, token) = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));
+        // A, B, then A again. Named by their content, the third upload wrote the first's name, which the reaction to B
+        // deletes: if the delete came after the write, the application named a missing photo.
+        var names = new List<string>();
+        foreach (var photo in new[] { Photo(1), Photo(2), Photo(1) })
+        {
+            var before = StoredFiles(app, id);
+            Assert.Equal(HttpStatusCode.NoContent, (await api.Upload(id, token, "portrait", photo)).StatusCode);
+            names.Add(Assert.Single(StoredFiles(app, id).Except(before)));
+        }
+        Assert.Equal(3, names.Distinct().Count());
+        await Eventually.True(() => Task.FromResult(StoredFiles(app, id) is [var only] && only == names[2]), because: "the replaced photos are deleted, the last stays");
+        var opened = await app.Services.GetRequiredService<VssId.BuildingBlocks.Privacy.PersonKeys>().Open(await File.ReadAllBytesAsync(names[2]), default);
+        Assert.Equal(VssId.BuildingBlocks.Files.ImageInspector.Inspect(Photo(1))!.Stripped.ToArray(), opened);
+    }
+
+    [Fact]
+    public async Task An_upload_that_loses_a_race_leaves_no_file_behind()
+    {
+        // The first upload's file is written, then held before its event is saved while a second upload commits: the
+        // first then loses (409). It answered 409 without counting against the budget and, before, left its file: a
+        // client racing itself could fill the disk.
+        var held = new FirstSaveHeld();
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions
+        {
+            Services = services => services.AddSingleton<VssId.BuildingBlocks.Files.IFileStore>(sp =>
+                held.Around(ActivatorUtilities.CreateInstance<VssId.BuildingBlocks.Files.FileSystemFileStore>(sp))),
+        });
+        var api = new RegistrationClient(app.CreateClient());
+        var (id, token) = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));
+        var losing = api.Upload(id, token, "portrait", Photo(1));
+        await held.Holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Upload(id, token, "portrait", Photo(2))).StatusCode);
+        Assert.Equal(2, held.Saves);
+        var winner = Assert.Single(StoredFiles(app, id), f => !f.EndsWith(held.HeldKey!.Split('/')[^1], StringComparison.Ordinal));
+        held.Release.SetResult();
+        await (await losing).AssertProblem(HttpStatusCode.Conflict, "request.conflict");
+        await Eventually.True(() => Task.FromResult(StoredFiles(app, id) is [var only] && only == winner), because: "the loser's file is deleted, the winner's stays");
+    }
+
+    /// <summary>Holds the first photo written (after writing it) until released; every other write goes straight through.</summary>
+    private sealed class FirstSaveHeld
+    {
+        private int _saves;
+
+        public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string? HeldKey { get; private set; }
+        public int Saves => _saves;
+
+        public VssId.BuildingBlocks.Files.IFileStore Around(VssId.BuildingBlocks.Files.IFileStore inner) => new Store(this, inner);
+
+        private sealed class Store(FirstSaveHeld held, VssId.BuildingBlocks.Files.IFileStore inner) : VssId.BuildingBlocks.Files.IFileStore
+        {
+            public async Task Save(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+            {
+                await inner.Save(key, content, cancellationToken);
+                if (Interlocked.Increment(ref held._saves) == 1)
+                {
+                    held.HeldKey = key;
+                    held.Holding.SetResult();
+                    await held.Release.Task;
+                }
+            }
+
+            public Task<byte[]?> Read(string key, CancellationToken cancellationToken) => inner.Read(key, cancellationToken);
+
+            public Task Delete(string key, CancellationToken cancellationToken) => inner.Delete(key, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task An_expired_drafts_photos_are_deleted()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -193,8 +193,9 @@ public sealed class EnrollmentRulesTests(VssIdFixture fixture) : IClassFixture<V
         // Refused before the body is parsed: not even a file that is no photo gets as far as its 415.
         await (await _api.Attach(token, id, image: "GIF89a not a photo"u8.ToArray())).AssertProblem(HttpStatusCode.TooManyRequests, "enrollment.upload_budget_used");
         var photos = Path.Combine(fixture.App.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!, "enrollment", id.ToString("N"));
-        // The same photo each time: one file per kind, named by its content.
-        Assert.Equal(["birth-certificate", "portrait"], Directory.GetFiles(photos).Select(f => Path.GetFileName(f)[..^37]).Order(StringComparer.Ordinal));
+        // The same photo each time, each upload under its own name: the replaced files go, one file per kind stays.
+        await Eventually.True(() => Task.FromResult(Directory.GetFiles(photos).Select(f => Path.GetFileName(f)[..^37]).Order(StringComparer.Ordinal)
+            .SequenceEqual(["birth-certificate", "portrait"])), because: "each replaced photo is deleted");
     }
 
     [Fact]

@@ -160,7 +160,7 @@ public sealed record Enrollment
             EnsureEditable();
         }
         EnsureUploadBudget(now);
-        // Another photo lands under another name (its content names it): the one it replaces goes, unless a submission carried it.
+        // Every upload lands under a new name (PhotoUpload.NewKey): the one it replaces goes, unless a submission carried it.
         var replaced = Documents.TryGetValue(document.Kind, out var previous) && previous.StorageKey != document.StorageKey
             && !SubmittedFiles.Contains(previous.StorageKey) ? new[] { previous.StorageKey } : null;
         return new EnrollmentDocumentAttached(document, now, replaced);

@@ -63,7 +63,7 @@ public sealed record EnrollmentExpired(DateTimeOffset At, IReadOnlyList<string>?
 /// <summary>The school holds the signed Mẫu 01 (recorded by the school's client <see cref="ReceivedBy"/>).</summary>
 public sealed record EnrollmentFormReceived(string ReceivedBy, DateTimeOffset At);
 
-/// <summary>A photo attached; <see cref="Discarded"/> names the file it replaced (another photo: files are named by their content), unless a submission carried it.</summary>
+/// <summary>A photo attached; <see cref="Discarded"/> names the file it replaced (every upload has its own name), unless a submission carried it.</summary>
 public sealed record EnrollmentDocumentAttached(EnrollmentDocument Document, DateTimeOffset At, IReadOnlyList<string>? Discarded = null);
 
 /// <summary>"Ghi nhận": carries what was submitted, so the published contract and the form are built from the event alone.</summary>

@@ -19,10 +19,10 @@ public sealed record AttachEnrollmentDocument(Guid Id, string Kind, Memory<byte>
 
 /// <summary>
 /// The birth certificate (required) or a portrait (optional), under the adults' image rules (<see cref="PhotoUpload"/>).
-/// One stored file per kind: each photo is stored under a name made from its content, and the one it replaces,
+/// One stored file per kind: each photo is stored under a new name, and the one it replaces,
 /// unless a submission carried it, is deleted by a reaction to the event, so re-uploading never piles up files;
 /// <see cref="Enrollment.MaxUploadsPerDay"/> uploads a day. The file is written before the event, so an event never
-/// points at a missing file (a crash in between, or an upload that loses a race, leaves an orphan file only).
+/// points at a missing file (a crash in between leaves an orphan file; an upload that loses a race deletes its own).
 /// </summary>
 internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, IFileStore files, PersonKeys people, TimeProvider time)
     : ICommandHandler<AttachEnrollmentDocument>
@@ -38,16 +38,14 @@ internal sealed class AttachEnrollmentDocumentHandler(IDocumentSession session, 
         var now = time.GetUtcNow();
         stream.Aggregate!.EnsureUploadBudget(now);
         var image = PhotoUpload.Inspect(command.Content, GuardianEnrollmentProblems.DocumentNotImage, GuardianEnrollmentProblems.DocumentTooSmall);
-        // Named by its content, as an adult's photos are: a file a submission carried is never overwritten by a later
-        // upload (the office's case keeps showing what was submitted), and of two uploads at once the file each event
-        // names is its own.
-        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image.Stripped.Span))[..32];
-        var attached = stream.Aggregate!.Attach(new EnrollmentDocument(command.Kind, $"enrollment/{command.Id:N}/{command.Kind}-{digest}.{image.Extension}",
+        // A new name per upload, as an adult's photos: a file a submission carried is never overwritten by a later
+        // upload (the office's case keeps showing what was submitted), and of two uploads at once each event names its own.
+        var attached = stream.Aggregate!.Attach(new EnrollmentDocument(command.Kind, PhotoUpload.NewKey($"enrollment/{command.Id:N}", command.Kind, image.Extension),
             image.ContentType, image.Width, image.Height, image.Stripped.Length), now);
-        // Sealed with the child's own key: erasing the child makes the photo noise (ADR 16).
-        await files.Save(attached.Document.StorageKey, await people.Seal(stream.Aggregate.Child.BhxhCode, image.Stripped, cancellationToken), cancellationToken);
         stream.AppendOne(attached);
-        await session.SaveChangesAsync(cancellationToken);
+        // Sealed with the child's own key: erasing the child makes the photo noise (ADR 16).
+        await PhotoUpload.StoreThenRecord(files, attached.Document.StorageKey, await people.Seal(stream.Aggregate.Child.BhxhCode, image.Stripped, cancellationToken),
+            () => session.SaveChangesAsync(cancellationToken), cancellationToken);
         return Mediator.Unit.Value;
     }
 }

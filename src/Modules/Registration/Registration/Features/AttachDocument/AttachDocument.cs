@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Marten;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -19,8 +18,8 @@ public sealed record AttachDocument(Guid Id, string? Token, string Kind, Memory<
 /// <summary>
 /// Stores a photo: JPEG or PNG by content, at most 5 MiB, at least 600×400 (either way round) and at most
 /// 40 megapixels, metadata stripped before it touches the disk. The file is written first and the event
-/// after, so an event never points at a missing file (a crash in between leaves an orphan file only). The
-/// file it replaces, unless a submission refers to it, is deleted by a reaction to the event; at most
+/// after, so an event never points at a missing file (a crash in between leaves an orphan file only; an upload that
+/// loses a race deletes its own, <see cref="PhotoUpload.StoreThenRecord"/>). The file it replaces, unless a submission refers to it, is deleted by a reaction to the event; at most
 /// <see cref="Application.MaxUploadsPerDay"/> uploads a day.
 /// </summary>
 public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore files, PersonKeys people, TimeProvider time) : ICommandHandler<AttachDocument>
@@ -38,15 +37,14 @@ public sealed class AttachDocumentHandler(IDocumentSession session, IFileStore f
         {
             throw new ProblemException(RegistrationProblems.NotEditable);
         }
-        var digest = Convert.ToHexStringLower(SHA256.HashData(image.Stripped.Span))[..32];
-        var key = $"registration/{command.Id:N}/{command.Kind}-{digest}.{image.Extension}";
+        var key = PhotoUpload.NewKey($"registration/{command.Id:N}", command.Kind, image.Extension);
         // Decided first (the budget may refuse it), stored second, recorded last.
         var attached = application.Attach(new StoredDocument(command.Kind, key, image.ContentType, image.Width, image.Height, image.Stripped.Length),
             time.GetUtcNow());
-        // Sealed with the applicant's own key (the key name stays the digest of the photo): erasure makes it noise (ADR 16).
-        await files.Save(key, await people.Seal(application.BhxhCode, image.Stripped, cancellationToken), cancellationToken);
         stream.AppendOne(attached);
-        await session.SaveChangesAsync(cancellationToken);
+        // Sealed with the applicant's own key: erasure makes it noise (ADR 16).
+        await PhotoUpload.StoreThenRecord(files, key, await people.Seal(application.BhxhCode, image.Stripped, cancellationToken),
+            () => session.SaveChangesAsync(cancellationToken), cancellationToken);
         return Mediator.Unit.Value;
     }
 }
