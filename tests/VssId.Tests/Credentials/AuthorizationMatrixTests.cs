@@ -27,6 +27,7 @@ public sealed class AuthorizationMatrixTests(VssIdFixture fixture) : IClassFixtu
         ["POST /api/v1/me/children"] = AccessPolicies.Citizen,
         ["GET /api/v1/me/children"] = AccessPolicies.Citizen,
         ["GET /api/v1/me/children/{id:guid}"] = AccessPolicies.Citizen,
+        ["DELETE /api/v1/me/children/{id:guid}"] = AccessPolicies.Citizen,
         ["PUT /api/v1/me/children/{id:guid}/documents/{kind}"] = AccessPolicies.Citizen,
         ["POST /api/v1/me/children/{id:guid}/submit"] = AccessPolicies.Citizen,
         ["GET /api/v1/me/children/{id:guid}/form-01.pdf"] = AccessPolicies.Citizen,

@@ -217,6 +217,69 @@ public sealed class EnrollmentRulesTests(VssIdFixture fixture) : IClassFixture<V
             "SELECT count(*) FROM enrollment.enrollment_index WHERE id = $1 AND open_submission", id));
     }
 
+    private Task<HttpResponseMessage> Withdraw(string token, Guid id) => _api.Identity.Send(HttpMethod.Delete, $"/api/v1/me/children/{id}", token);
+
+    [Fact]
+    public async Task A_guardian_withdraws_a_draft_which_is_then_gone_for_everyone_with_its_photo_and_frees_its_slot()
+    {
+        var (_, _, token) = await _api.Guardian();
+        var (_, _, stranger) = await _api.Guardian();
+        var code = RegistrationClient.NewCode();
+        var id = await _api.Started(token, code);
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Attach(token, id)).StatusCode);
+        var photos = Path.Combine(fixture.App.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!, "enrollment", id.ToString("N"));
+        Assert.Single(Directory.GetFiles(photos));
+
+        // Another guardian's draft, an unknown id, the all-zero id, no token: refused alike, and nothing changes.
+        await (await Withdraw(stranger, id)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        await (await Withdraw(token, Guid.NewGuid())).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        await (await Withdraw(token, Guid.Empty)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.Identity.Http.DeleteAsync(new Uri($"/api/v1/me/children/{id}", UriKind.Relative))).StatusCode);
+        Assert.Equal("Draft", (await _api.Get(token, id)).GetProperty("status").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Withdraw(token, id)).StatusCode);
+        // Gone: not readable, not listed, not writable, not withdrawable twice.
+        await (await _api.Identity.Send(HttpMethod.Get, $"/api/v1/me/children/{id}", token)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        var list = await (await _api.Identity.Send(HttpMethod.Get, "/api/v1/me/children?limit=100", token)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, list.GetProperty("items").GetArrayLength());
+        await (await _api.Attach(token, id)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        await (await _api.Submit(token, id)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        await (await Withdraw(token, id)).AssertProblem(HttpStatusCode.NotFound, "request.not_found");
+        await Eventually.True(() => Task.FromResult(Directory.GetFiles(photos).Length == 0), because: "the withdrawn draft's birth certificate is deleted");
+        // The withdrawn draft takes none of the guardian's 10 slots: nine other children, then a tenth is accepted, an eleventh is not.
+        for (var i = 0; i < 9; i++)
+        {
+            await _api.Started(token, RegistrationClient.NewCode());
+        }
+        await _api.Started(token, RegistrationClient.NewCode());
+        await (await _api.Start(token, RegistrationClient.NewCode())).AssertProblem(HttpStatusCode.Conflict, "enrollment.too_many_children");
+    }
+
+    [Fact]
+    public async Task A_withdrawn_child_can_be_enrolled_again_at_once()
+    {
+        // A draft of the child (under a mistyped name, say) refuses a second one; withdrawn, it no longer does.
+        var (_, _, token) = await _api.Guardian();
+        var code = RegistrationClient.NewCode();
+        var id = await _api.Started(token, code);
+        await (await _api.Start(token, code)).AssertProblem(HttpStatusCode.Conflict, "enrollment.child_enrolled");
+        Assert.Equal(HttpStatusCode.NoContent, (await Withdraw(token, id)).StatusCode);
+        var again = await _api.Started(token, code);
+        Assert.NotEqual(id, again);
+        Assert.Equal("Draft", (await _api.Get(token, again)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Only_a_draft_can_be_withdrawn()
+    {
+        var (_, _, token) = await _api.Guardian();
+        var (id, _) = await _api.Submitted(token, RegistrationClient.NewCode());
+        await (await Withdraw(token, id)).AssertProblem(HttpStatusCode.Conflict, "enrollment.not_editable");
+        Assert.Equal("Submitted", (await _api.Get(token, id)).GetProperty("status").GetString());
+        Assert.Equal(1, await NotificationsDb.Count(fixture.ConnectionString,
+            "SELECT count(*) FROM enrollment.enrollment_index WHERE id = $1 AND open_submission", id));
+    }
+
     private Task<int> ExpiryAt(DateTimeOffset now)
     {
         var services = fixture.App.Services;

@@ -60,6 +60,7 @@ public sealed class GuardianEnrollmentModule : IModule
             .Event<EnrollmentInformationRequested>("information_requested")
             .Event<EnrollmentConsented>("enrollment_consented")
             .Event<EnrollmentExpired>("enrollment_expired")
+            .Event<EnrollmentWithdrawn>("enrollment_withdrawn")
             .Event<EnrollmentFormReceived>("form_received");
         // The guardian's view is the aggregate rebuilt from its few events; lists and checks read the narrow index (added in AddServices).
         options.Projections.LiveStreamAggregation<Enrollment>();

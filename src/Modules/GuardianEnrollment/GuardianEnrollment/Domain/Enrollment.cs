@@ -20,6 +20,12 @@ public static class EnrollmentStatus
     /// </summary>
     public const string Expired = "Expired";
 
+    /// <summary>
+    /// A draft its guardian withdrew: as if it had never been (404 to everyone, nobody's child, not listed), so it is
+    /// not one of <see cref="All"/>, the statuses anyone is shown.
+    /// </summary>
+    public const string Withdrawn = "Withdrawn";
+
     public static readonly IReadOnlyList<string> All = [Draft, AwaitingGuardianConsent, Submitted, UnderReview, Approved, Rejected, NeedsInformation, Expired];
 }
 
@@ -127,6 +133,7 @@ public sealed record Enrollment
 
     public Enrollment Apply(EnrollmentConsented e) => this with { ConsentChannel = e.Channel };
     public Enrollment Apply(EnrollmentExpired e) => this with { Status = EnrollmentStatus.Expired };
+    public Enrollment Apply(EnrollmentWithdrawn e) => this with { Status = EnrollmentStatus.Withdrawn };
     public Enrollment Apply(EnrollmentFormReceived e) => this with { FormReceivedAt = e.At };
 
     public Enrollment Apply(EnrollmentDocumentAttached e) => this with
@@ -196,6 +203,21 @@ public sealed record Enrollment
         EnrollmentStatus.Draft or EnrollmentStatus.NeedsInformation when now - LastActivityAt > Inactivity => new EnrollmentExpired(now, Discardable()),
         _ => null,
     };
+
+    /// <summary>
+    /// The guardian withdraws their draft (a child started under the wrong code, a birth certificate sent by mistake),
+    /// as an adult withdraws theirs: its photos go at once rather than after 30 days. Only a draft: an enrolment in an
+    /// office's hands is the office's to decide, and a school's is declined by not consenting.
+    /// </summary>
+    public EnrollmentWithdrawn Withdraw(DateTimeOffset now)
+    {
+        if (Status != EnrollmentStatus.Draft)
+        {
+            throw new ProblemException(GuardianEnrollmentProblems.NotEditable,
+                new LocalizedText($"Chỉ rút được hồ sơ nháp; hồ sơ đang ở trạng thái {Status}.", $"Only a draft can be withdrawn; the enrolment is {Status}."));
+        }
+        return new EnrollmentWithdrawn(now, Discardable());
+    }
 
     private string[] Discardable() => Documents.Values.Select(d => d.StorageKey).Where(key => !SubmittedFiles.Contains(key)).ToArray();
 

@@ -60,6 +60,9 @@ public sealed record EnrollmentConsented(string Channel, DateTimeOffset At);
 /// <summary>Nobody consented within <see cref="Enrollment.ConsentWindow"/>: the school's enrolment lapses.</summary>
 public sealed record EnrollmentExpired(DateTimeOffset At, IReadOnlyList<string>? Discarded = null);
 
+/// <summary>Its guardian withdrew the draft; <see cref="Discarded"/> are its photos, deleted by a reaction.</summary>
+public sealed record EnrollmentWithdrawn(DateTimeOffset At, IReadOnlyList<string>? Discarded = null);
+
 /// <summary>The school holds the signed Mẫu 01 (recorded by the school's client <see cref="ReceivedBy"/>).</summary>
 public sealed record EnrollmentFormReceived(string ReceivedBy, DateTimeOffset At);
 

@@ -8,8 +8,8 @@ using VssId.Modules.GuardianEnrollment.Domain;
 namespace VssId.Modules.GuardianEnrollment.Features;
 
 /// <summary>
-/// A guardian reaches only their own enrolments: any other id — another guardian's or none — is 404, so
-/// nobody learns whether an enrolment exists.
+/// A guardian reaches only their own enrolments: any other id — another guardian's, a withdrawn draft or none —
+/// is 404, so nobody learns whether an enrolment exists.
 /// </summary>
 internal static class EnrollmentAccess
 {
@@ -33,7 +33,7 @@ internal static class EnrollmentAccess
 
     // A school's row may name a guardian who had no account then: their mã số BHXH (the user name) is the link.
     private static Enrollment Owned(Enrollment? enrollment, ClaimsPrincipal user) =>
-        enrollment is not null && (enrollment.Guardian.AccountId == Guardian(user)
+        enrollment is not null && enrollment.Status != EnrollmentStatus.Withdrawn && (enrollment.Guardian.AccountId == Guardian(user)
             || (enrollment.Guardian.AccountId == Guid.Empty && enrollment.Guardian.BhxhCode == user.FindFirst(VssIdClaims.UserName)?.Value))
             ? enrollment
             : throw new ProblemException(CommonProblems.NotFound);

@@ -11,7 +11,7 @@ namespace VssId.Modules.GuardianEnrollment.Integration;
 /// <summary>Publishes GuardianEnrollment's facts to the other modules (and to its own side effects).</summary>
 internal sealed class GuardianEnrollmentRelay(IServiceScopeFactory scopes, ILogger<GuardianEnrollmentRelay> logger)
     : IntegrationEventRelay("enrollment-integration", scopes, logger, typeof(EnrollmentStarted), typeof(EnrollmentSubmitted), typeof(EnrollmentExpired),
-        typeof(EnrollmentDocumentAttached))
+        typeof(EnrollmentDocumentAttached), typeof(EnrollmentWithdrawn))
 {
     protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data switch
     {
@@ -21,9 +21,10 @@ internal sealed class GuardianEnrollmentRelay(IServiceScopeFactory scopes, ILogg
             e.Documents.Select(d => new EnrolledDocumentV1(d.Kind, d.StorageKey, d.ContentType)).ToArray()),
         EnrollmentStarted { School: { } school } e => new ChildEnrollmentAwaitingConsentV1(domainEvent.StreamId, school.SchoolCode, school.ClassCode,
             e.Child.FullName, e.Guardian.Phone, e.At, e.Child.BhxhCode, e.Guardian.BhxhCode),
-        // Photos no submission carried (no office's case refers to them) go with an expired enrolment or when replaced
-        // under another name (issue 13 item 3, as for a registration).
+        // Photos no submission carried (no office's case refers to them) go with an expired or withdrawn enrolment or
+        // when replaced (issue 13 item 3, as for a registration).
         EnrollmentExpired { Discarded: { Count: > 0 } files } => new FilesDiscarded(files),
+        EnrollmentWithdrawn { Discarded: { Count: > 0 } files } => new FilesDiscarded(files),
         EnrollmentDocumentAttached { Discarded: { Count: > 0 } files } => new FilesDiscarded(files),
         _ => null,
     };

@@ -20,8 +20,8 @@ public sealed partial class EnrollmentIndex : EventProjection
     public const string TableName = "enrollment.enrollment_index";
     public const string OpenSubmissionIndex = "ux_enrollment_index_open_submission";
 
-    /// <summary>The enrolments that count as one of the guardian's children: every one neither rejected nor expired.</summary>
-    public const string CountsAsChild = "status NOT IN ('Rejected', 'Expired')";
+    /// <summary>The enrolments that count as one of the guardian's children: every one neither rejected, expired nor withdrawn.</summary>
+    public const string CountsAsChild = "status NOT IN ('Rejected', 'Expired', 'Withdrawn')";
 
     /// <summary>
     /// One live enrolment per child in a school's class: a roster sent twice finds its rows here (and two sent at
@@ -98,6 +98,9 @@ public sealed partial class EnrollmentIndex : EventProjection
 
     public void Project(IEvent<EnrollmentExpired> e, IDocumentOperations ops) => Status(ops, e.StreamId, EnrollmentStatus.Expired, false);
 
+    // No longer editable, so the expiry job passes it by; only a guardian's draft is withdrawn, never a school's.
+    public void Project(IEvent<EnrollmentWithdrawn> e, IDocumentOperations ops) => Status(ops, e.StreamId, EnrollmentStatus.Withdrawn, false);
+
     public void Project(IEvent<EnrollmentDocumentAttached> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand($"UPDATE {TableName} SET last_activity_at = ? WHERE id = ?", e.Data.At, e.StreamId);
 
@@ -131,7 +134,7 @@ public sealed partial class EnrollmentIndex : EventProjection
 
     /// <summary>
     /// A guardian's enrolments, newest first (ids are time-ordered), after <paramref name="before"/> when paging: their
-    /// own, and a school's that named their mã số BHXH before they had an account.
+    /// own but the drafts they withdrew, and a school's that named their mã số BHXH before they had an account.
     /// </summary>
     public static async Task<IReadOnlyList<Row>> OfGuardian(NpgsqlDataSource database, Guid guardian, string? guardianBhxhCode, Guid? before, int limit,
         CancellationToken cancellationToken)
@@ -139,7 +142,7 @@ public sealed partial class EnrollmentIndex : EventProjection
         await using var command = database.CreateCommand($"""
             SELECT id, child_bhxh_code, child_full_name, status, office_code, application_number, started_at, submitted_at
             FROM {TableName} WHERE (guardian_account = $1 OR (guardian_account = '{Guid.Empty}' AND guardian_bhxh_code = $4))
-                AND ($2::uuid IS NULL OR id < $2) ORDER BY id DESC LIMIT $3
+                AND status <> '{EnrollmentStatus.Withdrawn}' AND ($2::uuid IS NULL OR id < $2) ORDER BY id DESC LIMIT $3
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = guardian });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)before ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
