@@ -83,12 +83,8 @@ public sealed class StoredPhotosTests
         // The first upload's file is written, then held before its event is saved while a second upload commits: the
         // first then loses (409). It answered 409 without counting against the budget and, before, left its file: a
         // client racing itself could fill the disk.
-        var held = new FirstSaveHeld();
-        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), new VssIdAppOptions
-        {
-            Services = services => services.AddSingleton<VssId.BuildingBlocks.Files.IFileStore>(sp =>
-                held.Around(ActivatorUtilities.CreateInstance<VssId.BuildingBlocks.Files.FileSystemFileStore>(sp))),
-        });
+        var held = new FirstSaveHeld("registration/");
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), held.Options);
         var api = new RegistrationClient(app.CreateClient());
         var (id, token) = await api.Start(RegistrationClient.Declaration(RegistrationClient.NewCode(), RegistrationClient.NewPhone()));
         var losing = api.Upload(id, token, "portrait", Photo(1));
@@ -101,9 +97,28 @@ public sealed class StoredPhotosTests
         await Eventually.True(() => Task.FromResult(StoredFiles(app, id) is [var only] && only == winner), because: "the loser's file is deleted, the winner's stays");
     }
 
-    /// <summary>Holds the first photo written (after writing it) until released; every other write goes straight through.</summary>
-    private sealed class FirstSaveHeld
+    [Fact]
+    public async Task A_childs_upload_that_loses_a_race_leaves_no_file_behind()
     {
+        var held = new FirstSaveHeld("enrollment/");
+        await using var app = new VssIdApp(await TestPostgres.CreateDatabaseAsync(), held.Options);
+        var api = new VssId.Tests.GuardianEnrollment.EnrollmentClient(app);
+        var (_, _, token) = await api.Guardian();
+        var id = await api.Started(token, RegistrationClient.NewCode());
+        var losing = api.Attach(token, id, image: Photo(1));
+        await held.Holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Attach(token, id, image: Photo(2))).StatusCode);
+        var folder = Path.Combine(app.Services.GetRequiredService<IConfiguration>()["FileStore:Root"]!, "enrollment", id.ToString("N"));
+        var winner = Assert.Single(Directory.GetFiles(folder), f => !f.EndsWith(held.HeldKey!.Split('/')[^1], StringComparison.Ordinal));
+        held.Release.SetResult();
+        await (await losing).AssertProblem(HttpStatusCode.Conflict, "request.conflict");
+        await Eventually.True(() => Task.FromResult(Directory.GetFiles(folder) is [var only] && only == winner), because: "the loser's file is deleted, the winner's stays");
+    }
+
+    /// <summary>Holds the first photo written under <paramref name="prefix"/> (after writing it) until released; every other write goes straight through.</summary>
+    private sealed class FirstSaveHeld(string prefix)
+    {
+        private readonly string _prefix = prefix;
         private int _saves;
 
         public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -111,14 +126,19 @@ public sealed class StoredPhotosTests
         public string? HeldKey { get; private set; }
         public int Saves => _saves;
 
-        public VssId.BuildingBlocks.Files.IFileStore Around(VssId.BuildingBlocks.Files.IFileStore inner) => new Store(this, inner);
+        /// <summary>A Host whose file store is the real one, held.</summary>
+        public VssIdAppOptions Options => new()
+        {
+            Services = services => services.AddSingleton<VssId.BuildingBlocks.Files.IFileStore>(sp =>
+                new Store(this, ActivatorUtilities.CreateInstance<VssId.BuildingBlocks.Files.FileSystemFileStore>(sp))),
+        };
 
         private sealed class Store(FirstSaveHeld held, VssId.BuildingBlocks.Files.IFileStore inner) : VssId.BuildingBlocks.Files.IFileStore
         {
             public async Task Save(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
             {
                 await inner.Save(key, content, cancellationToken);
-                if (Interlocked.Increment(ref held._saves) == 1)
+                if (key.StartsWith(held._prefix, StringComparison.Ordinal) && Interlocked.Increment(ref held._saves) == 1)
                 {
                     held.HeldKey = key;
                     held.Holding.SetResult();
