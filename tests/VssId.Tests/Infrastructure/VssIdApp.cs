@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace VssId.Tests.Infrastructure;
@@ -19,6 +20,7 @@ public sealed record VssIdAppOptions
 public sealed class VssIdApp(string connectionString, VssIdAppOptions? options = null) : WebApplicationFactory<Program>
 {
     private readonly VssIdAppOptions _options = options ?? new VssIdAppOptions();
+    private IHost? _host;
 
     public string ConnectionString { get; } = connectionString;
 
@@ -35,6 +37,30 @@ public sealed class VssIdApp(string connectionString, VssIdAppOptions? options =
     private Task<OpenApiContract?> Contract => _options.Roles.Contains("api", StringComparison.Ordinal)
         ? OpenApiContract.Of(_options.Environment, CreateUncheckedClient).ContinueWith(t => (OpenApiContract?)t.Result, TaskScheduler.Default)
         : Task.FromResult<OpenApiContract?>(null);
+
+    protected override IHost CreateHost(IHostBuilder builder) => _host = base.CreateHost(builder);
+
+    /// <summary>
+    /// Stops the host the way production does, then lets the factory dispose it. Program's own <c>app.Run()</c> calls
+    /// <c>Host.StopAsync</c> when the application stops, and the factory's dispose calls it too: unguarded, every
+    /// hosted service was stopped twice at once (dotnet/aspnetcore#40271), and Marten's projection coordinator, which
+    /// is not safe for that, failed a CI run with an ObjectDisposedException. Waiting for <c>ApplicationStopped</c>
+    /// first makes the factory's stop a second, sequential one.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _host, null) is { } host)
+        {
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStopped.Register(() => stopped.TrySetResult()))
+            {
+                lifetime.StopApplication();
+                await stopped.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            }
+        }
+        await base.DisposeAsync();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
