@@ -55,6 +55,9 @@ public static class MartenSetup
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
+        // Concurrent starts saved in one transaction per group (ADR 17); each group holds one pooled connection.
+        services.AddSingleton(sp => new VssId.BuildingBlocks.Marten.GroupCommit(sp.GetRequiredService<IDocumentStore>(),
+            configuration.GetValue("Marten:GroupCommitWriters", 4)));
         if (roles.Worker)
         {
             // HotCold: with several worker processes exactly one runs the daemon, elected by an advisory lock.

@@ -25,7 +25,7 @@ public sealed record StartApplication(DeclarationRequest Request) : ICommand<Sta
 /// that verified it; unverified drafts count toward nobody's limit (else three drafts naming a stranger's
 /// phone would lock its owner out) and expire after 24 hours.
 /// </summary>
-public sealed class StartApplicationHandler(IDocumentSession session, IAddressCatalog catalog, VssId.BuildingBlocks.Privacy.PhoneDigests phones, TimeProvider time)
+public sealed class StartApplicationHandler(GroupCommit commits, IAddressCatalog catalog, VssId.BuildingBlocks.Privacy.PhoneDigests phones, TimeProvider time)
     : ICommandHandler<StartApplication, StartApplicationResponse>
 {
     public async ValueTask<StartApplicationResponse> Handle(StartApplication command, CancellationToken cancellationToken)
@@ -35,20 +35,26 @@ public sealed class StartApplicationHandler(IDocumentSession session, IAddressCa
         var consent = Consent(command.Request.Consent, now);
         var id = Guid.CreateVersion7();
         var (token, hash) = ApplicationAccess.NewToken(id);
-        // The checks run in the same transaction and round trip as the append, as one plain statement
-        // (no procedural code unless one fails): an INSERT that inserts nothing, so Marten reads no result
-        // set for it, and whose condition raises a SQLSTATE naming the refusal.
-        session.QueueSqlCommand($"""
-            INSERT INTO registration.start_guard (ok) SELECT false WHERE CASE
-                WHEN EXISTS (SELECT 1 FROM {AccountCodes.TableName} WHERE bhxh_code = ?) THEN registration.refuse('{RegistrationModule.StartChecks.AccountExists}')
-                WHEN EXISTS (SELECT 1 FROM {ApplicationIndex.TableName} WHERE bhxh_code = ? AND open_submission) THEN registration.refuse('{RegistrationModule.StartChecks.ApplicationOpen}')
-                WHEN (SELECT count(*) FROM {ApplicationIndex.TableName} WHERE phone = ? AND {ApplicationIndex.VerifiedDraft}) >= {Application.MaxVerifiedDraftsPerPhone} THEN registration.refuse('{RegistrationModule.StartChecks.TooManyDrafts}')
-                ELSE false END
-            """, declaration.BhxhCode, declaration.BhxhCode, phones.Of(declaration.Phone));
-        session.Events.StartStream<Application>(id, new ApplicationStarted(id, declaration, hash, now, consent));
+        var phone = phones.Of(declaration.Phone);
+        var started = new ApplicationStarted(id, declaration, hash, now, consent);
         try
         {
-            await session.SaveChangesAsync(cancellationToken);
+            // Saved with the other starts of the same moment, in one transaction (ADR 17). The checks run in
+            // that transaction and round trip, as one plain statement (no procedural code unless one fails): an
+            // INSERT that inserts nothing, so Marten reads no result set for it, and whose condition raises a
+            // SQLSTATE naming the refusal. A start writes nothing they read (accounts, open submissions,
+            // verified drafts), so the starts of one group cannot decide each other's checks.
+            await commits.Save(session =>
+            {
+                session.QueueSqlCommand($"""
+                    INSERT INTO registration.start_guard (ok) SELECT false WHERE CASE
+                        WHEN EXISTS (SELECT 1 FROM {AccountCodes.TableName} WHERE bhxh_code = ?) THEN registration.refuse('{RegistrationModule.StartChecks.AccountExists}')
+                        WHEN EXISTS (SELECT 1 FROM {ApplicationIndex.TableName} WHERE bhxh_code = ? AND open_submission) THEN registration.refuse('{RegistrationModule.StartChecks.ApplicationOpen}')
+                        WHEN (SELECT count(*) FROM {ApplicationIndex.TableName} WHERE phone = ? AND {ApplicationIndex.VerifiedDraft}) >= {Application.MaxVerifiedDraftsPerPhone} THEN registration.refuse('{RegistrationModule.StartChecks.TooManyDrafts}')
+                        ELSE false END
+                    """, declaration.BhxhCode, declaration.BhxhCode, phone);
+                session.Events.StartStream<Application>(id, started);
+            }, cancellationToken);
         }
         catch (Exception ex) when (Refusal(ex.FindPostgresError()?.SqlState) is { } refusal)
         {
